@@ -1,0 +1,64 @@
+# Build in place (O=.) or into O=DIR; see HACKING.
+O ?= .
+PREFIX ?= /usr/local
+DESTDIR ?=
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+
+CC_CMD := $(shell head -n 1 conf-cc) $(EXTRA_CFLAGS)
+LD_CMD := $(shell head -n 1 conf-ld) $(EXTRA_LDFLAGS)
+MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null || pkg-config --cflags mysqlclient 2>/dev/null)
+MYSQL_LIBS := $(shell mariadb_config --libs 2>/dev/null || pkg-config --libs mysqlclient 2>/dev/null)
+
+PROGS := tcpserver tcprules tcprulescheck sqlrelayd sqlrelaycheck
+SQLPROGS := sqlrelayd sqlrelaycheck
+MAN1 := tcpserver.1 tcprules.1 tcprulescheck.1 sqlrelaycheck.1
+
+LIBSRC := $(filter-out $(addsuffix .c,$(PROGS)) sqlrelay.c,$(wildcard *.c)) $(wildcard cdb/*.c)
+LIBOBJ := $(addprefix $(O)/,$(LIBSRC:.c=.o))
+BINS := $(addprefix $(O)/,$(PROGS))
+
+all: $(BINS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC_CMD) -MMD -MP -c -o $@ $<
+
+$(O)/sqlrelay.o: sqlrelay.c
+	@mkdir -p $(dir $@)
+	$(CC_CMD) $(MYSQL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/libtcp.a: $(LIBOBJ)
+	rm -f $@
+	ar cr $@ $(LIBOBJ)
+
+$(O)/tcpserver $(O)/tcprules $(O)/tcprulescheck: $(O)/%: $(O)/%.o $(O)/libtcp.a
+	$(LD_CMD) -o $@ $< $(O)/libtcp.a -lresolv
+
+$(O)/sqlrelayd $(O)/sqlrelaycheck: $(O)/%: $(O)/%.o $(O)/sqlrelay.o $(O)/libtcp.a
+	$(LD_CMD) -o $@ $< $(O)/sqlrelay.o $(O)/libtcp.a $(MYSQL_LIBS) -lpthread
+
+test: all
+	tests/run
+
+demo: all
+	tests/demo
+
+bench: all
+	bench/run
+
+fuzz:
+	tests/fuzz run
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	for p in $(PROGS); do install -m 755 $(O)/$$p $(DESTDIR)$(PREFIX)/bin/$$p; done
+	for m in $(MAN1); do install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/$$m; done
+
+clean:
+	rm -f $(BINS) $(O)/*.o $(O)/cdb/*.o $(O)/*.d $(O)/cdb/*.d $(O)/libtcp.a
+	rm -rf build-*
+
+.PHONY: all test demo bench fuzz install clean
+
+-include $(wildcard $(O)/*.d $(O)/cdb/*.d)
