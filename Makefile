@@ -18,7 +18,15 @@ LIBSRC := $(filter-out $(addsuffix .c,$(PROGS)) sqlrelay.c,$(wildcard *.c)) $(wi
 LIBOBJ := $(addprefix $(O)/,$(LIBSRC:.c=.o))
 BINS := $(addprefix $(O)/,$(PROGS))
 
+TESTPROGS := $(patsubst tests/%.c,$(O)/tests/bin/%,$(wildcard tests/*.c))
+
 all: $(BINS)
+
+testprogs: $(TESTPROGS)
+
+$(O)/tests/bin/%: tests/%.c $(O)/libtcp.a
+	@mkdir -p $(dir $@)
+	$(CC_CMD) -I. -o $@ $< $(O)/libtcp.a -lresolv
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -38,7 +46,7 @@ $(O)/tcpserver $(O)/tcprules $(O)/tcprulescheck: $(O)/%: $(O)/%.o $(O)/libtcp.a
 $(O)/sqlrelayd $(O)/sqlrelaycheck: $(O)/%: $(O)/%.o $(O)/sqlrelay.o $(O)/libtcp.a
 	$(LD_CMD) -o $@ $< $(O)/sqlrelay.o $(O)/libtcp.a $(MYSQL_LIBS) -lpthread
 
-test: all
+test: all testprogs
 	tests/run
 
 demo: all
@@ -57,8 +65,8 @@ install: all
 
 clean:
 	rm -f $(BINS) $(O)/*.o $(O)/cdb/*.o $(O)/*.d $(O)/cdb/*.d $(O)/libtcp.a
-	rm -rf build-*
+	rm -rf build-* $(O)/tests/bin
 
-.PHONY: all test demo bench fuzz install clean
+.PHONY: all testprogs test demo bench fuzz install clean
 
 -include $(wildcard $(O)/*.d $(O)/cdb/*.d)

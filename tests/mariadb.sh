@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/mariadb.sh start DIR  -- private MariaDB under DIR; prints
+# tests/mariadb.sh start DIR [PORT [mariadbd args...]]
+#                             -- private MariaDB under DIR; prints
 #                                 MYSQL_SOCK=... MYSQL_PORT=... MYSQL_PID=...
 # tests/mariadb.sh stop DIR   -- stops it (by its pid file), whatever state
 # tests/mariadb.sh kill DIR   -- SIGKILL (fault tests); start DIR again after
@@ -14,6 +15,7 @@ start)
       { cat "$dir/install.log" >&2; exit 1; }
   fi
   port=${3:-}
+  [ $# -ge 3 ] && shift 3 || shift $#
   if [ -z "$port" ]; then
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   fi
@@ -21,7 +23,7 @@ start)
     --port="$port" --bind-address=127.0.0.1 --user=root \
     --pid-file="$dir/pid" --log-error="$dir/error.log" \
     --skip-name-resolve --innodb-buffer-pool-size=64M \
-    --max-connections=500 >/dev/null 2>&1 &
+    --max-connections=500 "$@" >/dev/null 2>&1 &
   echo $! >"$dir/mpid"
   i=0
   while [ $i -lt 300 ]; do

@@ -1,0 +1,131 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "childenv.h"
+
+static char **env;            /* env[0..len) then NULL */
+static unsigned char *rule;   /* rule[i]: env[i] came from a rule */
+static size_t len, cap;
+
+static int grow(size_t want)
+{
+  char **e;
+  unsigned char *r;
+  size_t c;
+
+  if (want <= cap) return 0;
+  c = want + want / 2 + 8;
+  if (c < want || c > ((size_t) -1) / sizeof *e) goto nomem;
+  e = realloc(env, c * sizeof *e);
+  if (!e) goto nomem;
+  env = e;
+  r = realloc(rule, c);
+  if (!r) goto nomem;
+  rule = r;
+  cap = c;
+  return 0;
+nomem:
+  errno = ENOMEM;
+  return -1;
+}
+
+int childenv_init(char *const *inherited)
+{
+  size_t n = 0;
+
+  while (inherited && inherited[n]) ++n;
+  len = 0;
+  if (grow(n + 1) == -1) return -1;
+  for (len = 0; len < n; ++len) {
+    env[len] = inherited[len];
+    rule[len] = 0;
+  }
+  env[len] = NULL;
+  return 0;
+}
+
+static int matches(const char *entry, const char *name, size_t namelen)
+{
+  return strncmp(entry, name, namelen) == 0 && entry[namelen] == '=';
+}
+
+static void drop(const char *name, size_t namelen)
+{
+  size_t i = 0, j = 0;
+
+  for (; i < len; ++i)
+    if (!matches(env[i], name, namelen)) {
+      env[j] = env[i];
+      rule[j++] = rule[i];
+    }
+  len = j;
+  env[len] = NULL;
+}
+
+static int add(const char *name, size_t namelen, const char *value,
+               size_t valuelen, unsigned char fromrule)
+{
+  size_t total = namelen + valuelen + 2;
+  char *s;
+
+  if (total < namelen || grow(len + 2) == -1) goto nomem;
+  s = malloc(total);
+  if (!s) goto nomem;
+  memcpy(s, name, namelen);
+  s[namelen] = '=';
+  memcpy(s + namelen + 1, value, valuelen);
+  s[total - 1] = '\0';
+  drop(name, namelen);
+  env[len] = s;
+  rule[len++] = fromrule;
+  env[len] = NULL;
+  return 0;
+nomem:
+  errno = ENOMEM;
+  return -1;
+}
+
+int childenv_set(const char *name, size_t namelen,
+                 const char *value, size_t valuelen)
+{
+  return add(name, namelen, value, valuelen, 0);
+}
+
+int childenv_setrule(const char *name, size_t namelen,
+                     const char *value, size_t valuelen)
+{
+  return add(name, namelen, value, valuelen, 1);
+}
+
+int childenv_sets(const char *name, const char *value)
+{
+  return add(name, strlen(name), value, strlen(value), 0);
+}
+
+void childenv_unset(const char *name)
+{
+  drop(name, strlen(name));
+}
+
+int childenv_fromrule(const char *name)
+{
+  size_t i, n = strlen(name);
+
+  for (i = len; i > 0; --i)
+    if (matches(env[i - 1], name, n)) return rule[i - 1];
+  return 0;
+}
+
+const char *childenv_value(const char *name)
+{
+  size_t i, n = strlen(name);
+
+  for (i = len; i > 0; --i)
+    if (matches(env[i - 1], name, n)) return env[i - 1] + n + 1;
+  return NULL;
+}
+
+char **childenv_get(void)
+{
+  return env;
+}

@@ -1,0 +1,26 @@
+#ifndef DNS_H
+#define DNS_H
+
+#include <stddef.h>
+#include "dnsname.h"
+#include "net.h"
+
+/* PTR name of ip through the system resolver (/etc/resolv.conf), as text
+   (dnsname_text) in out, DNSNAME_TEXTMAX bytes. 1 found, 0 no name,
+   -1 lookup failed (errno). Only the first PTR record is used. */
+int dns_ptr(const struct net_ip *ip, char *out);
+
+/* The first PTR record in a DNS answer message, pure. 1 found, 0 none,
+   -1 EPROTO if the message is malformed. Never reads outside msg. */
+int dns_ptr_answer(const unsigned char *msg, size_t len, char *out);
+
+/* A record of name through getaddrinfo (honours /etc/hosts); one of the
+   addresses, chosen at random. 1 found, 0 no address, -1 temporary
+   failure (errno; EPROTO for a label over 63 bytes or a name over 255). */
+int dns_ip4(const char *name, struct net_ip *ip);
+
+/* 1 if one of the A records of name equals ip, 0 if none does or the
+   lookup fails. */
+int dns_ip4_match(const char *name, const struct net_ip *ip);
+
+#endif

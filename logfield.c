@@ -1,0 +1,19 @@
+#include <string.h>
+#include "logfield.h"
+
+size_t logfield(char *out, const char *s)
+{
+  size_t n = 0;
+
+  if (s)
+    for (; s[n] && n < LOGFIELD_KEEP; ++n) {
+      unsigned char c = (unsigned char) s[n];
+      out[n] = (c < 33 || c > 126 || c == '%' || c == ':') ? '?' : (char) c;
+    }
+  if (n == LOGFIELD_KEEP) {
+    memcpy(out + n, "...", 3);
+    n += 3;
+  }
+  out[n] = '\0';
+  return n;
+}

@@ -1,0 +1,34 @@
+#ifndef RELAYASK_H
+#define RELAYASK_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* tcpserver's side of -S (sql-relay.md Part 2). The parent starts and
+   restarts sqlrelayd and never waits on it; each child asks it with a
+   bounded wait and falls back to the -x rules alone on any failure. */
+
+/* Parent, once, after the uid/gid change, before the accept loop.
+   0 ok; -1 with errno when -S cannot work (every connection falls back).
+   Every descriptor it keeps is close-on-exec and >= 3. */
+int relayask_start(void);
+
+/* For the SIGCHLD reaper (async-signal-safe): 1 if pid was the helper,
+   0 if it was some other child. */
+int relayask_reap(pid_t pid, int status);
+
+/* Parent, in the accept loop, SIGCHLD blocked: logs a helper that ended
+   and restarts it once its backoff (1 s doubling to 30 s) has passed. */
+void relayask_poll(void);
+
+#define RELAYASK_SKIPPED 2
+
+/* Child, after the rules were applied to childenv: the relay decision of
+   Part 2 point 3 for client ip. denied: the rules deny (no query). A rule
+   (or tcpserver's own environment) that set RELAYCLIENT: no query. On
+   relay, sets each variable of the answer a rule did not set. Logs.
+   Returns 1 relay, 0 no relay, -1 error (fall back to the rules alone),
+   RELAYASK_SKIPPED when no query was made. Never exits. */
+int relayask_child(const char *ip, int denied);
+
+#endif

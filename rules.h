@@ -1,0 +1,43 @@
+#ifndef RULES_H
+#define RULES_H
+
+#include <stddef.h>
+
+struct rules_result {
+  char *key;
+  size_t keylen;
+  char *data;
+  size_t datalen;
+};
+
+/* Walk the key ladder (spec 3.2) in the cdb open on fd. host, info: NULL
+   means unknown; "" is known but empty. 1 found (r holds malloc'd copies,
+   release with rules_free), 0 nothing matched, -1 error with errno
+   (EPROTO bad cdb, EISDIR directory, ENOMEM). */
+int rules_lookup(int fd, const char *ip, const char *host, const char *info,
+                 struct rules_result *r);
+void rules_free(struct rules_result *r);
+
+/* The ladder alone: calls try(arg, key, len) for each key in order until
+   try returns nonzero, and returns that value (0 if every key was tried).
+   Memory used is bounded by the lengths of ip, host and info. */
+int rules_ladder(const char *ip, const char *host, const char *info,
+                 int (*try)(void *arg, const char *key, size_t len),
+                 void *arg);
+
+/* 1 if an entry starting with 'D' occurs (spec 3.3), else 0. */
+int rules_denied(const char *data, size_t len);
+
+/* fn for each NUL-terminated "+NAME=VALUE" entry, in order; entries without
+   '=' and bytes after the last NUL are ignored. */
+void rules_vars(const char *data, size_t len,
+                void (*fn)(void *arg, const char *name, size_t namelen,
+                           const char *value, size_t valuelen),
+                void *arg);
+
+/* fn for each NUL-terminated entry (without its NUL), in order. */
+void rules_entries(const char *data, size_t len,
+                   void (*fn)(void *arg, const char *entry, size_t len),
+                   void *arg);
+
+#endif

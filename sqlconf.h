@@ -1,0 +1,49 @@
+#ifndef SQLCONF_H
+#define SQLCONF_H
+
+#include <stddef.h>
+
+/* The -S control file (spec sql-relay.md, "v1 file format" plus
+   extensions). Pure parsing: no database code here. */
+
+#define SQLCONF_MAXSERVERS 8
+#define SQLCONF_MAXFILE 65536
+#define SQLCONF_MAXLINE 1024
+
+struct sqlconf {
+  char *server[SQLCONF_MAXSERVERS];   /* tried in order; default localhost */
+  size_t nservers;
+  unsigned port;                      /* default 3306 */
+  char *socket;                       /* NULL: TCP */
+  char *database, *table, *user, *pass, *column, *timecolumn;
+  unsigned long time;                 /* seconds; 0 = no age limit */
+  unsigned retry, connect_timeout, read_timeout, connections;
+  char *sets;    /* NAME=VALUE\0 ... ; default "RELAYCLIENT=\0" */
+  size_t setslen;
+  char *ssl_ca;                       /* NULL: no TLS */
+  int ssl_verify;                     /* default 1 */
+};
+
+/* One problem per call, one line of sanitised text such as
+   "line 7: unknown key: colour". Never contains the password value. */
+typedef void sqlconf_report(void *arg, const char *problem);
+
+/* 1 usable, 0 unusable. c is always filled (free with sqlconf_free).
+   rep may be NULL. */
+int sqlconf_parse(struct sqlconf *c, const char *buf, size_t len,
+                  sqlconf_report *rep, void *arg);
+
+/* 1 usable, 0 unusable (problems reported), -1 read error (errno).
+   Files over SQLCONF_MAXFILE bytes: "too large", unusable; anything but
+   a regular file: "not a regular file", unusable.
+   Mode & 004: "readable by other users" reported, still usable.
+   After -1 or 0, c is still safe to sqlconf_free. */
+int sqlconf_load(struct sqlconf *c, const char *path,
+                 sqlconf_report *rep, void *arg);
+
+/* $TCPSERVER_SQL_CONTROL if set (and non-empty), else /var/qmail/control/sql */
+const char *sqlconf_path(void);
+
+void sqlconf_free(struct sqlconf *c);
+
+#endif

@@ -1,0 +1,60 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "sqlconf.h"
+
+/* Reading the control file; the parsing is in sqlconf.c. */
+
+static ssize_t readall(int fd, char *buf, size_t max)
+{
+  size_t got = 0;
+  while (got < max) {
+    ssize_t r = read(fd, buf + got, max - got);
+    if (r < 0) { if (errno == EINTR) continue; return -1; }
+    if (r == 0) break;
+    got += (size_t)r;
+  }
+  return (ssize_t)got;
+}
+
+int sqlconf_load(struct sqlconf *c, const char *path,
+                 sqlconf_report *rep, void *arg)
+{
+  struct stat st;
+  char *buf;
+  ssize_t n;
+  int fd, e, r;
+  memset(c, 0, sizeof *c);
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return -1;
+  if (fstat(fd, &st) < 0) { e = errno; close(fd); errno = e; return -1; }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    if (rep) rep(arg, "not a regular file");
+    return 0;
+  }
+  buf = malloc(SQLCONF_MAXFILE + 1);
+  if (!buf) { close(fd); errno = ENOMEM; return -1; }
+  n = readall(fd, buf, SQLCONF_MAXFILE + 1);
+  e = errno;
+  close(fd);
+  if (n < 0) { free(buf); errno = e; return -1; }
+  if ((size_t)n > SQLCONF_MAXFILE) {
+    free(buf);
+    if (rep) rep(arg, "too large");
+    return 0;
+  }
+  r = sqlconf_parse(c, buf, (size_t)n, rep, arg);
+  free(buf);
+  if ((st.st_mode & 004) && rep) rep(arg, "readable by other users");
+  return r;
+}
+
+const char *sqlconf_path(void)
+{
+  const char *s = getenv("TCPSERVER_SQL_CONTROL");
+  return (s && *s) ? s : "/var/qmail/control/sql";
+}

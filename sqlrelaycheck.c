@@ -1,0 +1,107 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "errstr.h"
+#include "msg.h"
+#include "sqlconf.h"
+#include "sqlrelay.h"
+
+/* sqlrelaycheck [ip ... | -]: check the -S control file; with addresses,
+   ask the database as tcpserver -S would. */
+
+#define USAGE "sqlrelaycheck [ ip ... | - ]"
+
+static const char *path;
+
+static void report(void *arg, const char *problem)
+{
+  int online = !strncmp(problem, "line ", 5);
+  (void)arg;
+  msg_warn(path, online ? " " : ": ", problem, NULL);
+}
+
+static void show(const struct sqlconf *c)
+{
+  size_t i;
+  const char *s;
+  for (i = 0; i < c->nservers; ++i) printf("server %s\n", c->server[i]);
+  printf("port %u\n", c->port);
+  if (c->socket) printf("socket %s\n", c->socket);
+  printf("database %s\ntable %s\ncolumn %s\ntimecolumn %s\n",
+         c->database, c->table, c->column, c->timecolumn);
+  printf("user %s\npass %s\n", c->user, c->pass ? "(hidden)" : "(none)");
+  printf("time %lu\nretry %u\nconnect_timeout %u\nread_timeout %u\n",
+         c->time, c->retry, c->connect_timeout, c->read_timeout);
+  printf("connections %u\n", c->connections);
+  for (s = c->sets; s < c->sets + c->setslen; s += strlen(s) + 1)
+    printf("set %s\n", s);
+  if (c->ssl_ca)
+    printf("ssl_ca %s\nssl_verify %s\n", c->ssl_ca, c->ssl_verify ? "yes" : "no");
+}
+
+static int goodip(const char *s)
+{
+  size_t n = strlen(s);
+  if (n == 0 || n > 45) return 0;
+  return strspn(s, "0123456789abcdefABCDEF:.") == n;
+}
+
+/* relay IP server NAME 0.41 ms | no relay ... | error ...: cause */
+static void answer(const char *ip, const struct sqlrelay_answer *a)
+{
+  const char *what = a->result > 0 ? "relay" : a->result ? "error" : "no relay";
+  printf("%s %s server %s %lu.%02lu ms%s%s\n", what, ip, a->server,
+         a->usec / 1000, (a->usec % 1000) / 10, a->result < 0 ? ": " : "",
+         a->result < 0 ? a->why : "");
+  fflush(stdout);
+}
+
+static int fromargs(struct sqlrelay *r, char **argv)
+{
+  struct sqlrelay_answer a;
+  for (; *argv; ++argv) {
+    if (!goodip(*argv)) msg_fatal(100, "bad address", NULL);
+    if (sqlrelay_lookup(r, *argv, &a) < 0)
+      msg_fatal(111, "server ", a.server, ": ", a.why, NULL);
+    answer(*argv, &a);
+  }
+  return 0;
+}
+
+/* One address a line; an error is printed and remembered, not fatal. */
+static int fromstdin(struct sqlrelay *r)
+{
+  struct sqlrelay_answer a;
+  char line[256];
+  int code = 0;
+  while (fgets(line, sizeof line, stdin)) {
+    line[strcspn(line, "\r\n")] = 0;
+    if (!line[0]) continue;
+    if (!goodip(line)) { printf("bad address\n"); fflush(stdout); code = 100; continue; }
+    if (sqlrelay_lookup(r, line, &a) < 0 && !code) code = 111;
+    answer(line, &a);
+  }
+  return code;
+}
+
+int main(int argc, char **argv)
+{
+  struct sqlconf c;
+  struct sqlrelay *r;
+  int res, code;
+  msg_init("sqlrelaycheck");
+  path = sqlconf_path();
+  if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "-")) msg_usage(USAGE);
+  res = sqlconf_load(&c, path, report, NULL);
+  if (res < 0) msg_fatal(111, "unable to read ", path, ": ", errstr(errno), NULL);
+  if (res == 0) msg_fatal(100, path, ": unusable", NULL);
+  if (argc < 2) { show(&c); return 0; }
+  if (sqlrelay_init() < 0) msg_fatal(111, "unable to initialise the MySQL library", NULL);
+  r = sqlrelay_new(&c);
+  if (!r) msg_fatal(111, "out of memory", NULL);
+  if (!strcmp(argv[1], "-")) code = fromstdin(r);
+  else code = fromargs(r, argv + 1);
+  sqlrelay_free(r);
+  sqlconf_free(&c);
+  return code;
+}

@@ -1,0 +1,193 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "childenv.h"
+#include "dns.h"
+#include "errstr.h"
+#include "ident.h"
+#include "logfield.h"
+#include "msg.h"
+#include "pathexec.h"
+#include "relayask.h"
+#include "rules.h"
+#include "tcpchild.h"
+
+extern char **environ;
+
+/* The connection as tcpserver sees it; NULL host/info = unknown. */
+struct conn {
+  char pid[24];
+  struct net_ip localip, remoteip;
+  unsigned int localport, remoteport;
+  char localipstr[NET_IPFMT], remoteipstr[NET_IPFMT];
+  char remoteportstr[NET_PORTFMT];
+  const char *localhost, *remotehost, *remoteinfo;
+  char localname[DNSNAME_TEXTMAX], remotename[DNSNAME_TEXTMAX];
+  char info[IDENT_MAX + 1];
+  int denied;
+};
+
+_Noreturn static void drop(const char *a, const char *b, const char *c,
+                           const char *d)
+{
+  msg_warn("dropping connection, ", a, b, c, d, NULL);
+  _exit(111);
+}
+
+_Noreturn static void nomem(void)
+{
+  drop("out of memory", NULL, NULL, NULL);
+}
+
+static void setenv_or_die(const char *name, const char *value)
+{
+  if (value) {
+    if (childenv_sets(name, value) == -1) nomem();
+  } else {
+    childenv_unset(name);
+  }
+}
+
+static void local_side(const struct tcpconf *c, struct conn *k, int t)
+{
+  if (net_local(t, &k->localip, &k->localport) == -1)
+    drop("unable to get local address: ", errstr(errno), NULL, NULL);
+  net_ip_fmt(k->localipstr, &k->localip);
+  if (c->localname)
+    k->localhost = c->localname;
+  else if (dns_ptr(&k->localip, k->localname) == 1)
+    k->localhost = k->localname;
+  setenv_or_die("PROTO", "TCP");
+  setenv_or_die("TCPLOCALIP", k->localipstr);
+  setenv_or_die("TCPLOCALPORT", c->localport);
+  setenv_or_die("TCPLOCALHOST", k->localhost);
+}
+
+static void remote_side(const struct tcpconf *c, struct conn *k)
+{
+  if (c->remotehost && dns_ptr(&k->remoteip, k->remotename) == 1)
+    if (!c->paranoid || dns_ip4_match(k->remotename, &k->remoteip) == 1)
+      k->remotehost = k->remotename;
+  setenv_or_die("TCPREMOTEIP", k->remoteipstr);
+  setenv_or_die("TCPREMOTEPORT", k->remoteportstr);
+  setenv_or_die("TCPREMOTEHOST", k->remotehost);
+  if (c->remoteinfo
+      && ident_query(&k->localip, k->localport, &k->remoteip, k->remoteport,
+                     c->timeout, k->info) == 1)
+    k->remoteinfo = k->info;
+  setenv_or_die("TCPREMOTEINFO", k->remoteinfo);
+}
+
+static void rulevar(void *arg, const char *name, size_t namelen,
+                    const char *value, size_t valuelen)
+{
+  int *failed = arg;
+
+  if (childenv_setrule(name, namelen, value, valuelen) == -1) *failed = 1;
+}
+
+static void apply_rules(const struct tcpconf *c, struct conn *k)
+{
+  struct rules_result r;
+  int fd, found, failed = 0;
+
+  fd = open(c->rules, O_RDONLY | O_CLOEXEC);
+  if (fd == -1) {
+    if (errno == ENOENT && c->rules_noent_ok) return;
+    drop("unable to read ", c->rules, ": ", errstr(errno));
+  }
+  found = rules_lookup(fd, k->remoteipstr, k->remotehost, k->remoteinfo, &r);
+  if (found == -1) drop("unable to read ", c->rules, ": ", errstr(errno));
+  close(fd);
+  if (!found) return;
+  k->denied = rules_denied(r.data, r.datalen);
+  rules_vars(r.data, r.datalen, rulevar, &failed);
+  rules_free(&r);
+  if (failed) nomem();
+}
+
+static void log_line(const struct tcpconf *c, const struct conn *k)
+{
+  char lh[LOGFIELD_SIZE], lip[LOGFIELD_SIZE], lp[LOGFIELD_SIZE];
+  char rh[LOGFIELD_SIZE], rip[LOGFIELD_SIZE], ri[LOGFIELD_SIZE];
+  char rp[LOGFIELD_SIZE];
+
+  if (msg_verbosity() < 2) return;
+  logfield(lh, k->localhost);
+  logfield(lip, k->localipstr);
+  logfield(lp, c->localport);
+  logfield(rh, k->remotehost);
+  logfield(rip, k->remoteipstr);
+  logfield(ri, k->remoteinfo);
+  logfield(rp, k->remoteportstr);
+  msg_line(2, k->denied ? "deny " : "ok ", k->pid, " ", lh, ":", lip, ":",
+           lp, " ", rh, ":", rip, ":", ri, ":", rp, NULL);
+}
+
+static void descriptors(const struct tcpconf *c, int t)
+{
+  int fail = 0;
+
+  if (t != 0) {
+    fail = dup2(t, 0) == -1;
+    if (!fail) close(t);
+  } else {
+    fail = fcntl(0, F_SETFD, 0) == -1;
+  }
+  if (!fail) fail = dup2(0, 1) == -1;
+  if (fail) drop("unable to set up descriptors: ", errstr(errno), NULL, NULL);
+  if (c->listenfd != 0 && c->listenfd != 1) close(c->listenfd);
+}
+
+static void signals_default(void)
+{
+  struct sigaction sa;
+  sigset_t set;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGCHLD, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGPIPE, &sa, NULL);
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+_Noreturn void tcpchild_run(const struct tcpconf *c, int t,
+                            const struct net_ip *remote,
+                            unsigned int remoteport)
+{
+  static struct conn k;
+
+  memset(&k, 0, sizeof k);
+  snprintf(k.pid, sizeof k.pid, "%ld", (long) getpid());
+  k.remoteip = *remote;
+  k.remoteport = remoteport;
+  net_ip_fmt(k.remoteipstr, remote);
+  net_port_fmt(k.remoteportstr, remoteport);
+  msg_line(2, "pid ", k.pid, " from ", k.remoteipstr, NULL);
+  if (c->killopts) net_kill_ipopts(t);
+  if (c->nodelay) net_nodelay(t);
+  if (c->banner && *c->banner
+      && net_write_all(t, c->banner, strlen(c->banner)) == -1)
+    drop("unable to print banner: ", errstr(errno), NULL, NULL);
+  if (childenv_init(environ) == -1) nomem();
+  local_side(c, &k, t);
+  remote_side(c, &k);
+  if (c->rules) apply_rules(c, &k);
+  /* -S: relay lookup */
+  if (c->sqlrelay) relayask_child(k.remoteipstr, k.denied);
+  /* in scope: k.denied, childenv_fromrule("RELAYCLIENT"), k.remoteipstr,
+     k.pid; set variables with childenv_set */
+  log_line(c, &k);
+  if (k.denied) _exit(100);
+  descriptors(c, t);
+  signals_default();
+  pathexec_run(c->argv[0], c->argv, childenv_get(), c->path);
+  drop("unable to run ", c->argv[0], ": ", errstr(errno));
+}

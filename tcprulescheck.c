@@ -1,0 +1,97 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "errstr.h"
+#include "msg.h"
+#include "rules.h"
+
+#define USAGE "tcprulescheck rules.cdb"
+
+struct out {
+  char buf[4096];
+  size_t len;
+  int denied; /* a D entry was printed: everything after it is skipped */
+};
+
+static void out_flush(struct out *o)
+{
+  size_t done = 0;
+  ssize_t w;
+
+  while (done < o->len) {
+    w = write(1, o->buf + done, o->len - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;
+    done += (size_t) w;
+  }
+  o->len = 0;
+}
+
+static void out_put(struct out *o, const char *s, size_t len)
+{
+  size_t n;
+
+  while (len > 0) {
+    if (o->len == sizeof o->buf) out_flush(o);
+    n = sizeof o->buf - o->len;
+    if (n > len) n = len;
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    s += n;
+    len -= n;
+  }
+}
+
+static void out_puts(struct out *o, const char *s)
+{
+  out_put(o, s, strlen(s));
+}
+
+static void entry(void *arg, const char *e, size_t len)
+{
+  struct out *o = arg;
+
+  if (o->denied || !len) return;
+  if (e[0] == '+') {
+    out_puts(o, "set environment variable ");
+    out_put(o, e + 1, len - 1);
+    out_puts(o, "\n");
+  } else if (e[0] == 'D') {
+    out_puts(o, "deny connection\n");
+    o->denied = 1;
+  }
+}
+
+int main(int argc, char **argv)
+{
+  struct rules_result r;
+  struct out o;
+  const char *ip;
+  int fd, found;
+
+  msg_init("tcprulescheck");
+  if (argc < 2) msg_usage(USAGE);
+  ip = getenv("TCPREMOTEIP");
+  if (!ip) ip = "0.0.0.0";
+  fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+  found = fd == -1 ? -1
+          : rules_lookup(fd, ip, getenv("TCPREMOTEHOST"),
+                         getenv("TCPREMOTEINFO"), &r);
+  if (found == -1)
+    msg_fatal(111, "unable to read ", argv[1], ": ", errstr(errno), NULL);
+  o.len = 0;
+  o.denied = 0;
+  if (found) {
+    out_puts(&o, "rule ");
+    out_put(&o, r.key, r.keylen);
+    out_puts(&o, ":\n");
+    rules_entries(r.data, r.datalen, entry, &o);
+    rules_free(&r);
+  } else
+    out_puts(&o, "default:\n");
+  if (!o.denied) out_puts(&o, "allow connection\n");
+  out_flush(&o);
+  return 0;
+}

@@ -1,0 +1,267 @@
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "dns.h"
+#include "errstr.h"
+#include "msg.h"
+#include "net.h"
+#include "relayask.h"
+#include "scan.h"
+#include "sgetopt.h"
+#include "tcpchild.h"
+
+static const char usage[] =
+  "tcpserver [ -1UXpPhHrRoOdDqQv ] [ -c limit ] [ -x rules.cdb ]"
+  " [ -B banner ] [ -g gid ] [ -u uid ] [ -b backlog ] [ -l localname ]"
+  " [ -t timeout ] host port program";
+
+static struct tcpconf conf = {
+  .banner = "", .remotehost = 1, .remoteinfo = 1, .timeout = 26,
+  .killopts = 1, .listenfd = -1,
+};
+static unsigned long limit = 40, backlog = 20, uid, gid;
+static int printport, verbosity = 1;
+static volatile unsigned long numchildren;
+
+/* For -S: called by the SIGCHLD reaper first; 1 means pid was not a
+   connection child (no end line, no count change). */
+static int (*reap_hook)(pid_t pid, int status);
+
+static void printstatus(void)
+{
+  char n[24], l[24];
+
+  if (msg_verbosity() < 2) return;
+  snprintf(n, sizeof n, "%lu", (unsigned long) numchildren);
+  snprintf(l, sizeof l, "%lu", limit);
+  msg_line(2, "status: ", n, "/", l, NULL);
+}
+
+/* Runs only while the main flow sits in accept() or sigsuspend(). */
+static void sigchld(int sig)
+{
+  char p[24], s[24];
+  int e = errno, wstat;
+  pid_t pid;
+
+  (void) sig;
+  while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
+    if (reap_hook && reap_hook(pid, wstat) == 1) continue;
+    snprintf(p, sizeof p, "%ld", (long) pid);
+    snprintf(s, sizeof s, "%u", (unsigned) wstat);
+    msg_line(2, "end ", p, " status ", s, NULL);
+    if (numchildren) --numchildren;
+    printstatus();
+  }
+  errno = e;
+}
+
+static void sigterm(int sig)
+{
+  (void) sig;
+  _exit(0);
+}
+
+static void ulongopt(const char *s, unsigned long *u)
+{
+  scan_ulong(s, u);
+}
+
+static void option_U(void)
+{
+  const char *x;
+
+  if ((x = getenv("UID"))) ulongopt(x, &uid);
+  if ((x = getenv("GID"))) ulongopt(x, &gid);
+}
+
+static void option(int opt, const char *arg)
+{
+  switch (opt) {
+    case 'c': ulongopt(arg, &limit); break;
+    case 'X': conf.rules_noent_ok = 1; break;
+    case 'x': conf.rules = arg; break;
+    case 'B': conf.banner = arg; break;
+    case 'u': ulongopt(arg, &uid); break;
+    case 'g': ulongopt(arg, &gid); break;
+    case 'U': option_U(); break;
+    case '1': printport = 1; break;
+    case 'l': conf.localname = arg; break;
+    case 'b': ulongopt(arg, &backlog); break;
+    case 't': ulongopt(arg, &conf.timeout); break;
+    case 'h': conf.remotehost = 1; break;
+    case 'H': conf.remotehost = 0; break;
+    case 'p': conf.paranoid = 1; break;
+    case 'P': conf.paranoid = 0; break;
+    case 'r': conf.remoteinfo = 1; break;
+    case 'R': conf.remoteinfo = 0; break;
+    case 'o': conf.killopts = 0; break;
+    case 'O': conf.killopts = 1; break;
+    case 'd': conf.nodelay = 0; break;
+    case 'D': conf.nodelay = 1; break;
+    case 'q': verbosity = 0; break;
+    case 'Q': verbosity = 1; break;
+    case 'v': verbosity = 2; break;
+    case 'S': conf.sqlrelay = 1; break;
+    default: msg_usage(usage);
+  }
+}
+
+static char **parse_options(int argc, char **argv)
+{
+  struct sgetopt g;
+  int opt;
+
+  sgetopt_init(&g);
+  while ((opt = sgetopt(&g, argc, argv, "dDvqQhHrR1UXx:t:u:g:l:b:B:c:pPoOS"))
+         != SGETOPT_END)
+    option(opt, g.arg);
+  msg_setverbosity(verbosity);
+  return argv + (g.ind < argc ? g.ind : argc);
+}
+
+static void signals_catch(void)
+{
+  struct sigaction sa;
+  sigset_t set;
+
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  memset(&sa, 0, sizeof sa);
+  sigemptyset(&sa.sa_mask);
+  sa.sa_handler = sigchld;
+  sigaction(SIGCHLD, &sa, NULL);
+  sa.sa_handler = sigterm;
+  sigaction(SIGTERM, &sa, NULL);
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void resolve_host(const char *host, struct net_ip *ip)
+{
+  int r;
+
+  if (!strcmp(host, "0") || !*host) {
+    net_ip4(ip, 0, 0, 0, 0);
+    return;
+  }
+  if (net_isnumeric(host))
+    r = net_ip4_scan(host, ip);
+  else
+    r = dns_ip4(host, ip);
+  if (r == -1)
+    msg_fatal(111, "temporarily unable to figure out IP address for ", host,
+              ": ", errstr(errno), NULL);
+  if (r == 0) msg_fatal(111, "no IP address for ", host, NULL);
+}
+
+static int listen_on(const struct net_ip *ip, unsigned int port)
+{
+  struct net_ip local;
+  unsigned int lport;
+  int s;
+
+  s = net_socket(ip);
+  if (s == -1) msg_fatal(111, "unable to create socket: ", errstr(errno), NULL);
+  if (net_bind(s, ip, port) == -1)
+    msg_fatal(111, "unable to bind: ", errstr(errno), NULL);
+  if (net_local(s, &local, &lport) == -1)
+    msg_fatal(111, "unable to get local address: ", errstr(errno), NULL);
+  if (net_listen(s, (int) backlog) == -1)
+    msg_fatal(111, "unable to listen: ", errstr(errno), NULL);
+  net_port_fmt(conf.localport, lport);
+  return s;
+}
+
+static void drop_privileges(void)
+{
+  if (gid) {
+    gid_t g = (gid_t) gid;
+    if (setgroups(1, &g) == -1 || setgid(g) == -1)
+      msg_fatal(111, "unable to set gid: ", errstr(errno), NULL);
+  }
+  if (uid && setuid((uid_t) uid) == -1)
+    msg_fatal(111, "unable to set uid: ", errstr(errno), NULL);
+}
+
+static void print_port(void)
+{
+  size_t n = strlen(conf.localport);
+
+  conf.localport[n] = '\n';
+  net_write_all(1, conf.localport, n + 1);
+  conf.localport[n] = '\0';
+  close(1);
+}
+
+static void serve(int s)
+{
+  sigset_t empty, chld;
+  struct net_ip ip;
+  unsigned int port;
+  pid_t pid;
+  int t;
+
+  sigemptyset(&empty);
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  for (;;) {
+    /* -S: poll lookup helper */
+    if (conf.sqlrelay) relayask_poll();
+    while (numchildren >= limit) sigsuspend(&empty);
+    sigprocmask(SIG_UNBLOCK, &chld, NULL);
+    t = net_accept(s, &ip, &port);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    if (t == -1) continue;
+    ++numchildren;
+    printstatus();
+    pid = fork();
+    if (pid == 0) tcpchild_run(&conf, t, &ip, port);
+    if (pid == -1) {
+      msg_warn("dropping connection, unable to fork: ", errstr(errno), NULL);
+      --numchildren;
+      printstatus();
+    }
+    close(t);
+  }
+}
+
+int main(int argc, char **argv)
+{
+  struct net_ip ip;
+  unsigned int port;
+  const char *host;
+
+  msg_init("tcpserver");
+  argv = parse_options(argc, argv);
+  if (!(host = *argv++)) msg_usage(usage);
+  if (!*argv) msg_usage(usage);
+  if (!net_port_scan(*argv, &port))
+    msg_fatal(111, "unable to figure out port number for ", *argv, NULL);
+  if (!*++argv) msg_usage(usage);
+  conf.argv = argv;
+  conf.path = getenv("PATH");
+  signals_catch();
+  resolve_host(host, &ip);
+  conf.listenfd = listen_on(&ip, port);
+  drop_privileges();
+  if (printport) print_port();
+  /* -S: start lookup helper */
+  if (conf.sqlrelay) {
+    reap_hook = relayask_reap;
+    if (relayask_start() == -1)
+      msg_warn("sql: unable to start the lookup helper: ", errstr(errno), NULL);
+  }
+  if (conf.listenfd != 0) close(0);
+  if (conf.listenfd != 1) close(1);
+  printstatus();
+  serve(conf.listenfd);
+  return 111;
+}

@@ -1,0 +1,335 @@
+# Golden-output harness for tcpserver, sourced by tests/suite-30-tcpserver.sh,
+# tests/suite-40-tcpserver-diff.sh and tests/golden/regen.
+#
+# A case file is a list of cases. A line `--- what` starts a case; the
+# lines up to the next `--- ` are its bash body. Lines before the first case
+# are a prelude, evaluated once per run. Each body runs in its own subshell,
+# in its own directory $W, with stdin /dev/null; everything it prints is the
+# case output. The harness prints `--- what` before it, normalises pids,
+# ports and paths, and kills whatever the case left running.
+#
+# Helpers for bodies (all bounded in time):
+#   run CMD...        run in the foreground (20 s max); prints its stdout,
+#                     its stderr as `2> ` lines, then `exit N`
+#   start [VAR=val]... ARGS...
+#                     start "$TCPSERVER" ARGS in the background with the
+#                     environment `env -i PATH=/usr/bin:/bin VAR=val...`;
+#                     waits until it listens or dies; sets PORT (the -1 line
+#                     or the listening port), SRV (its index, 1, 2, ...)
+#   stop [-n] [SIG]   signal the current server (TERM), wait for it, print
+#                     its stdout as `1> ` lines, stderr as `2> ` lines and
+#                     `exit N`. Before that it waits until every `pid` log
+#                     line has its `end` line (-n: do not wait)
+#   conn [-H host] [-p port] [tcpclient options]
+#                     tcpclient.py to HOST (127.0.0.1):PORT; prints what the
+#                     server sent (and `client exit N` unless 0)
+#   conn_bg NAME ...  the same in the background, with -w $W/release.NAME
+#   release NAME      let client NAME shut down; conn_wait NAME prints it
+#   waitlog N REGEX   wait until the current log has N lines matching REGEX
+#   identd MODE [ARG] start fakeident.py on 127.0.0.1:113 (log: identlog)
+#   dns LINE...       replace the fakedns table (emptied before each case)
+#   rules TEXT        compile TEXT with $TCPRULES into $W/rules.cdb
+#   listening         the server's listening address and backlog (ss)
+# Variables: TCPSERVER, TCPRULES, PROBE (childprobe), CLIENT, W, T.
+
+: "${TCPRULES:=/usr/bin/tcprules}"
+PY=${PYTHON:-python3}
+CLIENT="$PY $TOP/tests/tcpclient.py"
+
+# golden_netns SCRIPT ARGS: re-run SCRIPT inside a private network, mount
+# and UTS namespace unless already there. Returns 1 if that is impossible.
+golden_netns() {
+  [ -n "${GOLDEN_NETNS:-}" ] && return 0
+  unshare -n -m -u true 2>/dev/null || return 1
+  export GOLDEN_NETNS=1
+  exec unshare -n -m -u -- bash "$@"
+}
+
+# golden_probe: set PROBE_SRC to a built childprobe (compile one into $T
+# if the tree has none, e.g. when a suite is run by hand).
+golden_probe() {
+  PROBE_SRC=${PROBE_SRC:-$BIN/tests/bin/childprobe}
+  [ -x "$PROBE_SRC" ] && return 0
+  PROBE_SRC=$T/childprobe
+  ${CC:-cc} -O2 -o "$PROBE_SRC" "$TOP/tests/childprobe.c"
+}
+
+# golden_setup: inside the namespace: loopback up, fixed host name, a
+# resolv.conf pointing at fakedns, an empty /etc/hosts, fakedns running,
+# stray descriptors closed, the probe copied where any uid can run it.
+golden_setup() {
+  local fd
+  for fd in $(ls /proc/$$/fd); do
+    [ "$fd" -gt 2 ] && [ "$fd" != 255 ] && eval "exec $fd>&-"
+  done 2>/dev/null
+  ip link set lo up || return 1
+  hostname golden || return 1
+  chmod 755 "$T"
+  mkdir -p "$T/etc" "$T/pub"
+  printf 'nameserver 127.0.0.1\n' >"$T/etc/resolv.conf"
+  printf '# empty: tcpserver must not need /etc/hosts\n' >"$T/etc/hosts"
+  mount --bind "$T/etc/resolv.conf" /etc/resolv.conf || return 1
+  mount --bind "$T/etc/hosts" /etc/hosts || return 1
+  cp "$PROBE_SRC" "$T/pub/childprobe" && chmod 755 "$T/pub" "$T/pub/childprobe" || return 1
+  PROBE=$T/pub/childprobe
+  : >"$T/dns.table"
+  $PY "$TOP/tests/fakedns.py" -f "$T/dns.table" -l "$T/dns.log" -r "$T/dns.ready" </dev/null >/dev/null 2>"$T/dns.err" &
+  DNS_PID=$!
+  local i=0
+  while [ ! -s "$T/dns.ready" ] && [ $i -lt 200 ]; do sleep 0.02; i=$((i+1)); done
+  [ -s "$T/dns.ready" ]
+}
+
+golden_teardown() {
+  [ -n "${DNS_PID:-}" ] && kill "$DNS_PID" 2>/dev/null && wait "$DNS_PID" 2>/dev/null
+  DNS_PID=
+}
+
+# ---- helpers used inside case bodies ------------------------------------
+
+_track() { echo "$1" >>"$W/pids"; }
+_map() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$W/map"; }
+_mapport() { # value name: ports of the ephemeral range only
+  case "$1" in ''|*[!0-9]*) return;; esac
+  [ "$1" -ge 32768 ] && _map num "$1" "$2"
+}
+
+_show() { # prefix file
+  [ -s "$2" ] || return 0
+  sed "s/^/$1/" "$2"
+  [ -n "$(tail -c 1 "$2")" ] && printf '\\ (no newline at end)\n'
+  return 0
+}
+
+run() {
+  local rc
+  timeout 20 "$@" </dev/null >"$W/run.out" 2>"$W/run.err"
+  rc=$?
+  _show '' "$W/run.out"
+  _show '2> ' "$W/run.err"
+  echo "exit $rc"
+}
+
+_wants_port_line() { # tcpserver options: is -1 among them?
+  local a l i
+  for a in "$@"; do
+    case "$a" in --|-|[!-]*) return 1;; esac
+    for ((i = 1; i < ${#a}; i++)); do
+      l=${a:i:1}
+      case "$l" in 1) return 0;; [xtuglbBc]) break;; esac
+    done
+    case "$a" in -[xtuglbBc]) shift;; esac
+  done
+  return 1
+}
+
+start() {
+  local envs=() i=0 lp
+  while [ $# -gt 0 ]; do
+    case "$1" in [A-Za-z_]*=*) envs+=("$1"); shift;; *) break;; esac
+  done
+  SRV=$(( ${SRV:-0} + 1 ))
+  env -i PATH=/usr/bin:/bin "${envs[@]}" "${SRV_WRAP[@]}" "$TCPSERVER" "$@" \
+    </dev/null >"$W/out.$SRV" 2>"$W/log.$SRV" &
+  eval "SPID_$SRV=$!"
+  _track $!
+  LOG=$W/log.$SRV
+  PORT=
+  while [ $i -lt 250 ]; do
+    if ! kill -0 "$(_spid)" 2>/dev/null; then break; fi
+    lp=$(ss -Hltnp 2>/dev/null | awk -v p="pid=$(_spid)," 'index($0, p) { n = split($4, a, ":"); print a[n]; exit }')
+    if [ -n "$lp" ]; then
+      if _wants_port_line "$@"; then
+        PORT=$(head -n 1 "$W/out.$SRV" 2>/dev/null)
+        case "$PORT" in [0-9]*) break;; esac
+        PORT=
+      else
+        PORT=$lp; break
+      fi
+    fi
+    sleep 0.02; i=$((i+1))
+  done
+  if [ -z "$PORT" ] && kill -0 "$(_spid)" 2>/dev/null; then
+    echo "(harness: server $SRV did not start listening)"
+  fi
+  if [ "$SRV" = 1 ]; then _mapport "$PORT" '$PORT'; else _mapport "$PORT" "\$PORT$SRV"; fi
+  eval "PORT_$SRV=\$PORT"
+}
+
+_spid() { eval "echo \${SPID_${1:-$SRV}}"; }
+
+# use N: make server N the current one
+use() { SRV=$1; LOG=$W/log.$SRV; eval "PORT=\$PORT_$SRV"; }
+
+waitlog() { # N REGEX [file]
+  local i=0 f=${3:-$LOG} c
+  while [ $i -lt 250 ]; do
+    c=$(grep -c -E -- "$2" "$f" 2>/dev/null)
+    [ "${c:-0}" -ge "$1" ] && return 0
+    sleep 0.02; i=$((i+1))
+  done
+  echo "(harness: timeout waiting for $1 lines /$2/)"
+  return 1
+}
+
+stop() {
+  local nowait=0 sig=TERM pid i=0 rc np ne
+  [ "$1" = -n ] && { nowait=1; shift; }
+  [ -n "$1" ] && sig=$1
+  pid=$(_spid)
+  if [ $nowait = 0 ]; then
+    while [ $i -lt 250 ]; do
+      np=$(grep -c -E '^[^ ]+: pid [0-9]+ from ' "$LOG")
+      ne=$(grep -c -E '^[^ ]+: end [0-9]+ status ' "$LOG")
+      [ "$ne" -ge "$np" ] && break
+      sleep 0.02; i=$((i+1))
+    done
+  fi
+  kill -s "$sig" "$pid" 2>/dev/null
+  i=0
+  while kill -0 "$pid" 2>/dev/null && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
+  kill -0 "$pid" 2>/dev/null && { echo "(harness: server did not exit, killed)"; kill -9 "$pid"; }
+  wait "$pid" 2>/dev/null
+  rc=$?
+  _show '1> ' "$W/out.$SRV"
+  _show '2> ' "$LOG"
+  echo "exit $rc"
+}
+
+_conn_args() { # sets CHOST CPORTARG CARGS from conn arguments
+  CHOST=127.0.0.1; CPORTARG=$PORT; CARGS=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -H) CHOST=$2; shift 2;;
+      -p) CPORTARG=$2; shift 2;;
+      *) CARGS+=("$1"); shift;;
+    esac
+  done
+}
+
+_mapcports() {
+  local p n=0
+  [ -f "$W/cports" ] || return 0
+  sed -n '1,$p' "$W/cports" >"$W/cports.seen"
+  while read -r p; do
+    n=$((n+1))
+    grep -q "	\\\$CPORT$n\$" "$W/map" 2>/dev/null || _mapport "$p" "\$CPORT$n"
+  done <"$W/cports.seen"
+}
+
+conn() {
+  local rc
+  _conn_args "$@"
+  $CLIENT -t 10 -P "$W/cports" "${CARGS[@]}" "$CHOST" "$CPORTARG" >"$W/conn.out" 2>"$W/conn.err"
+  rc=$?
+  _mapcports
+  cat "$W/conn.out"
+  [ -n "$(tail -c 1 "$W/conn.out")" ] && echo '\ (no newline at end)'
+  _show 'client 2> ' "$W/conn.err"
+  [ $rc = 0 ] || echo "client exit $rc"
+  return 0
+}
+
+# conn_bg NAME ARGS: connect in the background; returns once connected
+conn_bg() {
+  local name=$1 n0 i=0
+  shift
+  _conn_args "$@"
+  n0=$(cat "$W/cports" 2>/dev/null | wc -l)
+  $CLIENT -t 10 -P "$W/cports" -w "$W/release.$name" "${CARGS[@]}" "$CHOST" "$CPORTARG" \
+    >"$W/client.$name" 2>"$W/client.$name.err" &
+  eval "CPID_$name=$!"
+  _track $!
+  while [ "$(cat "$W/cports" 2>/dev/null | wc -l)" -le "$n0" ] && [ $i -lt 250 ]; do
+    kill -0 $! 2>/dev/null || break
+    sleep 0.02; i=$((i+1))
+  done
+  _mapcports
+}
+
+release() { : >"$W/release.$1"; }
+
+conn_wait() {
+  local pid rc
+  eval "pid=\$CPID_$1"
+  wait "$pid"; rc=$?
+  echo "client $1:"
+  cat "$W/client.$1"
+  [ -n "$(tail -c 1 "$W/client.$1")" ] && echo '\ (no newline at end)'
+  _show 'client 2> ' "$W/client.$1.err"
+  [ $rc = 0 ] || echo "client exit $rc"
+  return 0
+}
+
+identd() {
+  local i=0
+  rm -f "$W/ident.ready"
+  $PY "$TOP/tests/fakeident.py" -l "$W/ident.log" -r "$W/ident.ready" "$@" </dev/null >/dev/null 2>"$W/ident.err" &
+  _track $!
+  IDENT_PID=$!
+  while [ ! -s "$W/ident.ready" ] && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
+  [ -s "$W/ident.ready" ] || echo "(harness: fakeident did not start)"
+}
+
+identlog() { _show 'identd: ' "$W/ident.log"; }
+
+dns() {
+  printf '%s\n' "$@" >"$T/dns.table.tmp"
+  mv "$T/dns.table.tmp" "$T/dns.table"
+}
+
+rules() { # TEXT [cdb]
+  local cdb=${2:-$W/rules.cdb}
+  printf '%s\n' "$1" | "$TCPRULES" "$cdb" "$cdb.tmp" || echo "(harness: tcprules failed)"
+}
+
+listening() {
+  ss -Hltn "sport = :$PORT" | awk '{ print "listening " $4 " backlog " $3 }'
+}
+
+# ---- the driver -----------------------------------------------------------
+
+# run_cases CASEFILE OUTFILE [REGEX]: run every case (whose name matches
+# REGEX), append the normalised output to OUTFILE.
+run_cases() {
+  local file=$1 out=$2 sel=${3:-} line name="" body="" prelude="" n=0
+  local -a names=() bodies=()
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      "--- "*)
+        if [ -n "$name" ]; then names+=("$name"); bodies+=("$body"); else prelude=$body; fi
+        name=${line#--- }; body="";;
+      *) body+="$line"$'\n';;
+    esac
+  done <"$file"
+  if [ -n "$name" ]; then names+=("$name"); bodies+=("$body"); else prelude=$body; fi
+  eval "$prelude"
+  : >"$out"
+  for ((n = 0; n < ${#names[@]}; n++)); do
+    [ -n "$sel" ] && ! printf '%s\n' "${names[n]}" | grep -q -E -- "$sel" && continue
+    W=$T/case.$((n+1))
+    rm -rf "$W"; mkdir -p "$W"; chmod 755 "$W"
+    : >"$W/map"; : >"$W/pids"
+    _map str "$W" '$W'; _map str "$T" '$T'; _map str "$TOP" '$TOP'
+    dns
+    printf -- '--- %s\n' "${names[n]}" >"$W/raw"
+    local t0=$EPOCHREALTIME
+    ( cd "$W" && eval "${bodies[n]}" ) </dev/null >>"$W/raw" 2>&1
+    _case_cleanup
+    [ -n "${GOLDEN_TIMES:-}" ] && echo "$t0 $EPOCHREALTIME ${names[n]}" | awk '{ $1 = sprintf("%.2f", $2 - $1); $2 = ""; print }' >>"$GOLDEN_TIMES"
+    $PY "$TOP/tests/golden/normalise.py" "$W/raw" "$W/map" >>"$out"
+  done
+}
+
+_case_cleanup() {
+  local p
+  [ -s "$W/pids" ] || return 0
+  while read -r p; do kill -9 "$p" 2>/dev/null; done <"$W/pids"
+  while read -r p; do wait "$p" 2>/dev/null; done <"$W/pids"
+}
+
+# compare_cases WHAT EXPECTED ACTUAL: one ok/FAIL line per case of EXPECTED
+# (a case missing from ACTUAL fails), plus one for cases only in ACTUAL.
+compare_cases() {
+  $PY "$TOP/tests/golden/compare.py" "$1" "$2" "$3"
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""normalise.py RAW MAP: print RAW with run-specific values replaced.
+
+MAP lines are `kind<TAB>value<TAB>name`: kind `str` replaces the text
+anywhere (longest first), kind `num` replaces the number where it is not
+part of a longer number. Pids in tcpserver log lines (`pid N`, `ok N`,
+`deny N`, `end N`) become $PID1, $PID2, ... in order of first appearance.
+Inode numbers in `socket:[N]` and `pipe:[N]` become N.
+"""
+import re
+import sys
+
+
+def main():
+    raw = open(sys.argv[1], encoding="latin-1").read()
+    strs, nums = [], []
+    for line in open(sys.argv[2], encoding="latin-1").read().splitlines():
+        kind, value, name = line.split("\t")
+        (strs if kind == "str" else nums).append((value, name))
+    pids = {}
+
+    def pid(m):
+        n = pids.setdefault(m.group(2), "$PID%d" % (len(pids) + 1))
+        return m.group(1) + " " + n
+
+    out = []
+    for line in raw.split("\n"):
+        if re.search(r"tcpserver: ", line):
+            line = re.sub(r"\b(pid|ok|deny|end) (\d+)\b", pid, line)
+        for value, name in sorted(strs, key=lambda x: -len(x[0])):
+            if value:
+                line = line.replace(value, name)
+        for value, name in nums:
+            line = re.sub(r"(?<![0-9])%s(?![0-9])" % re.escape(value), name.replace("$", "\\$"), line)
+        line = re.sub(r"(socket|pipe):\[\d+\]", r"\1:[N]", line)
+        out.append(line)
+    sys.stdout.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
