@@ -127,6 +127,14 @@ static int ishost(const char *v, size_t len)
   return 1;
 }
 
+static int isprint_all(const char *v, size_t len)
+{
+  size_t i;
+  for (i = 0; i < len; ++i)
+    if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) return 0;
+  return 1;
+}
+
 static int getnum(const char *v, size_t len, unsigned long *u)
 {
   size_t i;
@@ -192,11 +200,11 @@ static void setvalue(struct parse *p, const struct key *k,
     if (setstr(p, &c->server[c->nservers], v, len)) ++c->nservers;
     return;
   case K_STR: case K_PASS:
-    if (len < k->min || len > k->max) { badvalue(p, k, v, len, "(length)"); return; }
+    if (len < k->min || len > k->max || (k->kind == K_STR && !isprint_all(v, len))) { badvalue(p, k, v, len, "(length or control character)"); return; }
     setstr(p, (char **)(void *)(base + k->off), v, len);
     return;
   case K_PATH:
-    if (v[0] != '/' || len > k->max) { badvalue(p, k, v, len, "(want an absolute path)"); return; }
+    if (v[0] != '/' || len > k->max || !isprint_all(v, len)) { badvalue(p, k, v, len, "(want an absolute path)"); return; }
     setstr(p, (char **)(void *)(base + k->off), v, len);
     return;
   case K_IDENT:

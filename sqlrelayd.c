@@ -189,14 +189,15 @@ static void set_error(struct relaymsg_reply *a, const char *why)
   snprintf(a->why, sizeof a->why, "%s", why);
 }
 
-static void lookup(struct gen *g, struct sqlrelay *r, const char *ip,
+/* r NULL: sqlrelay_new failed with rerr */
+static void lookup(struct gen *g, struct sqlrelay *r, int rerr, const char *ip,
                    struct relaymsg_reply *a)
 {
   struct sqlrelay_answer sa;
 
   if (!g) { set_error(a, "out of memory"); return; }
   if (!g->usable) { set_error(a, g->cause); a->reported = 1; return; }
-  if (!r) { set_error(a, "out of memory"); return; }
+  if (!r) { set_error(a, errstr(rerr)); return; }
   memset(&sa, 0, sizeof sa);
   a->result = sqlrelay_lookup(r, ip, &sa);
   if (a->result < 0) a->result = RELAYMSG_ERROR;
@@ -228,6 +229,7 @@ static void *worker(void *arg)
   struct sqlrelay *r = NULL;
   struct relaymsg_request q;
   struct relaymsg_reply *a = malloc(sizeof *a);
+  int rerr = 0;
 
   (void) arg;
   if (!a) msg_fatal(111, "sql: out of memory", (char *) 0);
@@ -242,9 +244,9 @@ static void *worker(void *arg)
       if (mine) gen_drop(mine);
       mine = g;
     } else if (g) gen_drop(g);
-    if (mine && mine->usable && !r) r = sqlrelay_new(&mine->c);
+    if (mine && mine->usable && !r && !(r = sqlrelay_new(&mine->c))) rerr = errno;
     memset(a, 0, sizeof *a);
-    lookup(mine, r, q.ip, a);
+    lookup(mine, r, rerr, q.ip, a);
     answer(fd, a);
   }
   return NULL;
@@ -270,7 +272,12 @@ int main(int argc, char **argv)
   pthread_t t;
   struct gen *g;
   unsigned n, i;
+  int type = 0;
+  socklen_t len = sizeof type;
 
+  msg_init("sqlrelayd");
+  if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &len) == -1 || type != SOCK_SEQPACKET)
+    msg_fatal(100, "descriptor 0 is not a request socket: sqlrelayd is started by tcpserver -S", (char *) 0);
   msg_init("tcpserver");
   signal(SIGPIPE, SIG_IGN);
   path = argc > 1 ? argv[1] : sqlconf_path();

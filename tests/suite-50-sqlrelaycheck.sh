@@ -57,6 +57,8 @@ between() {
 }
 
 SCHEMA="
+DROP DATABASE IF EXISTS h4_s54; DROP DATABASE IF EXISTS h4_s56;
+DROP USER IF EXISTS 'h4relay'@'localhost'; DROP USER IF EXISTS 'h4relay'@'127.0.0.1';
 CREATE DATABASE h4_s54;
 CREATE TABLE h4_s54.relay (ip_addr char(18) NOT NULL default '',
   timestamp char(12) default NULL, PRIMARY KEY (ip_addr));
@@ -77,7 +79,6 @@ CREATE USER 'h4relay'@'127.0.0.1' IDENTIFIED BY '$PW';
 GRANT SELECT ON h4_s54.* TO 'h4relay'@'localhost', 'h4relay'@'127.0.0.1';
 GRANT SELECT ON h4_s56.* TO 'h4relay'@'localhost', 'h4relay'@'127.0.0.1';
 "
-cleanup
 check "test schemas created" sql -e "$SCHEMA"
 : >"$T/all"
 TCP="server 127.0.0.1
@@ -170,6 +171,7 @@ else ok "wrong password not shown"; fi
 
 # --- several servers, the first refusing
 dead=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+rm -f "$T/dead.sock" "$T/hang.sock"
 python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$T/dead.sock"
 conf "server 127.0.0.1" "server localhost" "port $dead" "socket $MYSQL_SOCK" "database h4_s54" "$BASE"
 runin 'echo 10.1.2.3; echo 10.0.0.1'

@@ -145,6 +145,7 @@ static const struct probcase cases[] = {
   { OKB "set =x\n", 0, "line 3: bad value for set: =x (want NAME=VALUE)" },
   { OKB "set NOEQUALS\n", 0, "line 3: bad value for set: NOEQUALS (want NAME=VALUE)" },
   { OKB "set 1A=x\n", 0, "line 3: bad value for set: 1A=x (want NAME=VALUE)" },
+  { "database d\nuser a\tb\x01\n", 0, "line 2: bad value for user: a?b? (length or control character)|missing user" },
   { OKB "time\n", 1, "line 3: malformed: key without value" },
   { OKB "  time  # no value\n", 1, "line 3: malformed: key without value" },
   { OKB "time 5\ntime 6\n", 1, "line 4: duplicate key: time (the last one counts)" },
@@ -211,7 +212,7 @@ static void password(void)
   memcpy(text + 323, "\nSeCrEtPw\npass\n", 16);
   parses(&c, text);
   check(!strstr(probs, "QQQ") && !strstr(probs, "SeCrEtPw") &&
-        strstr(probs, "line 3: bad value for pass (length)"),
+        strstr(probs, "line 3: bad value for pass (length or control character)"),
         "password value never in problems", probs);
   sqlconf_free(&c);
 }

@@ -33,7 +33,11 @@
 # Variables: TCPSERVER, TCPRULES, PROBE (childprobe), CLIENT, W, T.
 
 : "${TCPRULES:=/usr/bin/tcprules}"
-PY=${PYTHON:-python3}
+if [ -z "${PYTHON:-}" ]; then
+  PYTHON=python3
+  [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3   # not a slow shim
+fi
+PY=$PYTHON
 CLIENT="$PY $TOP/tests/tcpclient.py"
 
 # golden_netns SCRIPT ARGS: re-run SCRIPT inside a private network, mount
@@ -124,10 +128,11 @@ _wants_port_line() { # tcpserver options: is -1 among them?
 }
 
 start() {
-  local envs=() i=0 lp
+  local envs=() i=0 lp= one=0
   while [ $# -gt 0 ]; do
     case "$1" in [A-Za-z_]*=*) envs+=("$1"); shift;; *) break;; esac
   done
+  _wants_port_line "$@" && one=1
   SRV=$(( ${SRV:-0} + 1 ))
   env -i PATH=/usr/bin:/bin "${envs[@]}" "${SRV_WRAP[@]}" "$TCPSERVER" "$@" \
     </dev/null >"$W/out.$SRV" 2>"$W/log.$SRV" &
@@ -135,19 +140,17 @@ start() {
   _track $!
   LOG=$W/log.$SRV
   PORT=
-  while [ $i -lt 250 ]; do
-    if ! kill -0 "$(_spid)" 2>/dev/null; then break; fi
-    lp=$(ss -Hltnp 2>/dev/null | awk -v p="pid=$(_spid)," 'index($0, p) { n = split($4, a, ":"); print a[n]; exit }')
-    if [ -n "$lp" ]; then
-      if _wants_port_line "$@"; then
-        PORT=$(head -n 1 "$W/out.$SRV" 2>/dev/null)
-        case "$PORT" in [0-9]*) break;; esac
-        PORT=
-      else
-        PORT=$lp; break
-      fi
+  while [ $i -lt 500 ]; do
+    if [ $one = 1 ]; then
+      read -r PORT <"$W/out.$SRV"
+      case "$PORT" in [0-9]*) break;; esac
+      PORT=
+    else
+      lp=$(ss -Hltnp 2>/dev/null | awk -v p="pid=$(_spid)," 'index($0, p) { n = split($4, a, ":"); print a[n]; exit }')
+      [ -n "$lp" ] && { PORT=$lp; break; }
     fi
-    sleep 0.02; i=$((i+1))
+    kill -0 "$(_spid)" 2>/dev/null || break
+    sleep 0.01; i=$((i+1))
   done
   if [ -z "$PORT" ] && kill -0 "$(_spid)" 2>/dev/null; then
     echo "(harness: server $SRV did not start listening)"
@@ -177,20 +180,22 @@ stop() {
   [ "$1" = -n ] && { nowait=1; shift; }
   [ -n "$1" ] && sig=$1
   pid=$(_spid)
-  if [ $nowait = 0 ]; then
-    while [ $i -lt 250 ]; do
-      np=$(grep -c -E '^[^ ]+: pid [0-9]+ from ' "$LOG")
-      ne=$(grep -c -E '^[^ ]+: end [0-9]+ status ' "$LOG")
-      [ "$ne" -ge "$np" ] && break
-      sleep 0.02; i=$((i+1))
-    done
-  fi
-  kill -s "$sig" "$pid" 2>/dev/null
-  i=0
-  while kill -0 "$pid" 2>/dev/null && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
-  kill -0 "$pid" 2>/dev/null && { echo "(harness: server did not exit, killed)"; kill -9 "$pid"; }
-  wait "$pid" 2>/dev/null
-  rc=$?
+  {
+    if [ $nowait = 0 ]; then
+      while [ $i -lt 250 ]; do
+        np=$(grep -c -E '^[^ ]+: pid [0-9]+ from ' "$LOG")
+        ne=$(grep -c -E '^[^ ]+: end [0-9]+ status ' "$LOG")
+        [ "$ne" -ge "$np" ] && break
+        sleep 0.02; i=$((i+1))
+      done
+    fi
+    kill -s "$sig" "$pid"
+    i=0
+    while kill -0 "$pid" && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
+    kill -0 "$pid" && { echo "(harness: server did not exit, killed)" >&3; kill -9 "$pid"; }
+    wait "$pid"
+    rc=$?
+  } 3>&1 2>/dev/null
   _show '1> ' "$W/out.$SRV"
   _show '2> ' "$LOG"
   echo "exit $rc"
