@@ -3,8 +3,11 @@
 #include <string.h>
 #include "childenv.h"
 
+#define FROMRULE 1            /* env[i] was set by a rule */
+#define OWNED 2               /* env[i] was allocated here */
+
 static char **env;            /* env[0..len) then NULL */
-static unsigned char *rule;   /* rule[i]: env[i] came from a rule */
+static unsigned char *rule;   /* rule[i]: FROMRULE | OWNED bits of env[i] */
 static size_t len, cap;
 
 static int grow(size_t want)
@@ -57,6 +60,8 @@ static void drop(const char *name, size_t namelen)
     if (!matches(env[i], name, namelen)) {
       env[j] = env[i];
       rule[j++] = rule[i];
+    } else if (rule[i] & OWNED) {
+      free(env[i]);
     }
   len = j;
   env[len] = NULL;
@@ -77,7 +82,7 @@ static int add(const char *name, size_t namelen, const char *value,
   s[total - 1] = '\0';
   drop(name, namelen);
   env[len] = s;
-  rule[len++] = fromrule;
+  rule[len++] = (unsigned char) (fromrule | OWNED);
   env[len] = NULL;
   return 0;
 nomem:
@@ -94,7 +99,7 @@ int childenv_set(const char *name, size_t namelen,
 int childenv_setrule(const char *name, size_t namelen,
                      const char *value, size_t valuelen)
 {
-  return add(name, namelen, value, valuelen, 1);
+  return add(name, namelen, value, valuelen, FROMRULE);
 }
 
 int childenv_sets(const char *name, const char *value)
@@ -112,7 +117,7 @@ int childenv_fromrule(const char *name)
   size_t i, n = strlen(name);
 
   for (i = len; i > 0; --i)
-    if (matches(env[i - 1], name, n)) return rule[i - 1];
+    if (matches(env[i - 1], name, n)) return rule[i - 1] & FROMRULE;
   return 0;
 }
 

@@ -42,13 +42,13 @@ static int high(int fd)
   return h;
 }
 
-static _Noreturn void helper_exec(int verbose)
+static _Noreturn void helper_exec(pid_t parent, int verbose)
 {
   char *argv[3];
   sigset_t none;
   int fd;
 
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent) _exit(111);
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   signal(SIGPIPE, SIG_DFL);
@@ -66,13 +66,13 @@ static _Noreturn void helper_exec(int verbose)
 static void spawn(void)
 {
   sigset_t chld, old;
-  pid_t pid;
+  pid_t pid, parent = getpid();
 
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &chld, &old);
   pid = fork();
-  if (pid == 0) helper_exec(msg_verbosity() > 0);
+  if (pid == 0) helper_exec(parent, msg_verbosity() > 0);
   started = relaymsg_now();
   if (pid == -1) {
     msg_warn("sql: unable to start ", helper, ": ", errstr(errno), (char *) 0);
@@ -154,34 +154,16 @@ void relayask_poll(void)
   if (!helper_pid && now >= due) spawn();
 }
 
-/* The reply to one request, or -1 with *why set. */
-static int ask(const char *ip, struct relaymsg_reply *a, const char **why)
+/* sends buf with the descriptor fd attached; -1 with errno */
+static int send_request(const char *buf, size_t n, int fd)
 {
-  struct relaymsg_request q;
-  char buf[RELAYMSG_MAX];
   union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } cm;
   struct iovec v;
   struct msghdr m;
-  struct pollfd pfd;
-  uint64_t now = relaymsg_now();
-  size_t n;
-  ssize_t r;
-  int sv[2];
 
-  if (!page || fd_client < 0) { *why = "helper not started"; return -1; }
-  if (!page->up) { *why = "helper not running"; return -1; }
-  q.deadline = now + (uint64_t) page->budget_ms * 1000000u;
-  if (strlen(ip) > RELAYMSG_IPMAX) { *why = "address too long"; return -1; }
-  memcpy(q.ip, ip, strlen(ip) + 1);
-  n = relaymsg_request_pack(buf, sizeof buf, &q);
-  if (!n) { *why = "address too long"; return -1; }
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
-    *why = errstr(errno);
-    return -1;
-  }
   memset(&m, 0, sizeof m);
   memset(&cm, 0, sizeof cm);
-  v.iov_base = buf;
+  v.iov_base = (void *) (uintptr_t) buf;
   v.iov_len = n;
   m.msg_iov = &v;
   m.msg_iovlen = 1;
@@ -190,32 +172,61 @@ static int ask(const char *ip, struct relaymsg_reply *a, const char **why)
   cm.h.cmsg_level = SOL_SOCKET;
   cm.h.cmsg_type = SCM_RIGHTS;
   cm.h.cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(&cm.h), &sv[1], sizeof(int));
-  r = sendmsg(fd_client, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
-  close(sv[1]);
-  if (r == -1) {
-    *why = errno == EAGAIN ? "helper overloaded" : errstr(errno);
-    close(sv[0]);
-    return -1;
-  }
-  pfd.fd = sv[0];
+  memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
+  return sendmsg(fd_client, &m, MSG_DONTWAIT | MSG_NOSIGNAL) == -1 ? -1 : 0;
+}
+
+/* the reply on fd by deadline; 0, or -1 with *why set */
+static int await_reply(int fd, uint64_t deadline, struct relaymsg_reply *a,
+                       const char **why)
+{
+  char buf[RELAYMSG_MAX];
+  struct pollfd pfd;
+  uint64_t now;
+  ssize_t r;
+
+  pfd.fd = fd;
   pfd.events = POLLIN;
   for (;;) {
     now = relaymsg_now();
-    if (now >= q.deadline) { *why = "helper timed out"; r = -2; break; }
-    r = poll(&pfd, 1, (int) ((q.deadline - now + 999999) / 1000000));
-    if (r == -1 && errno == EINTR) continue;
-    if (r == -1) { *why = errstr(errno); break; }
-    if (r == 0) continue;
-    r = recv(sv[0], buf, sizeof buf, MSG_DONTWAIT);
+    if (now >= deadline) { *why = "helper timed out"; return -1; }
+    r = poll(&pfd, 1, (int) ((deadline - now + 999999) / 1000000));
+    if (r == 0 || (r == -1 && errno == EINTR)) continue;
+    if (r == -1) { *why = errstr(errno); return -1; }
+    r = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
     if (r == -1 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (r == -1) *why = errstr(errno);
-    else if (r == 0) { *why = "helper gave no answer"; r = -1; }
-    else if (!relaymsg_reply_unpack(a, buf, (size_t) r)) { *why = "malformed reply"; r = -1; }
-    break;
+    if (r == -1) { *why = errstr(errno); return -1; }
+    if (r == 0) { *why = "helper gave no answer"; return -1; }
+    if (!relaymsg_reply_unpack(a, buf, (size_t) r)) { *why = "malformed reply"; return -1; }
+    return 0;
   }
+}
+
+/* The helper's reply for ip, or -1 with *why set. */
+static int ask(const char *ip, struct relaymsg_reply *a, const char **why)
+{
+  struct relaymsg_request q;
+  char buf[RELAYMSG_MAX];
+  size_t n, len = strlen(ip);
+  int sv[2], r;
+
+  if (!page || fd_client < 0) { *why = "helper not started"; return -1; }
+  if (!page->up) { *why = "helper not running"; return -1; }
+  if (len > RELAYMSG_IPMAX) { *why = "address too long"; return -1; }
+  q.deadline = relaymsg_now() + (uint64_t) page->budget_ms * 1000000u;
+  memcpy(q.ip, ip, len + 1);
+  n = relaymsg_request_pack(buf, sizeof buf, &q);
+  if (!n) { *why = "address too long"; return -1; }
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+    *why = errstr(errno);
+    return -1;
+  }
+  r = send_request(buf, n, sv[1]);
+  if (r == -1) *why = errno == EAGAIN ? "helper overloaded" : errstr(errno);
+  close(sv[1]);
+  if (r == 0) r = await_reply(sv[0], q.deadline, a, why);
   close(sv[0]);
-  return r < 0 ? -1 : 0;
+  return r;
 }
 
 /* s with every byte outside printable ASCII (space too unless spaces)

@@ -164,6 +164,24 @@ same "missing control file: said once" 1 "$(logcount "^tcpserver: warning: sql: 
 conf "$(base "server localhost" "socket $MYSQL_SOCK" "database h5_old")"
 relays 127.0.0.2 && ok "control file restored: relays again" || notok "control file restored: relays again" "no RELAYCLIENT"
 
+same "30 concurrent connections: all served, all relayed" "30 30" "$(python3 - "$PORT" <<'EOF'
+import socket, sys, threading
+port, res = int(sys.argv[1]), []
+def one():
+    s = socket.socket(); s.bind(("127.0.0.2", 0)); s.settimeout(60)
+    s.connect(("127.0.0.1", port)); d = b""
+    while True:
+        x = s.recv(65536)
+        if not x: break
+        d += x
+    res.append(b"env RELAYCLIENT=" in d)
+ts = [threading.Thread(target=one) for i in range(30)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(sum(res), len(res))
+EOF
+)"
+
 # --- the lookup helper --------------------------------------------------------
 h=$(helper)
 same "one helper runs" 1 "$(echo "$h" | grep -c .)"

@@ -7,12 +7,14 @@
 # Every child is tests/load/loadchild: its first line lists its open
 # descriptors, and the load client (bench/connrate) expects "fds 0 1 2",
 # so a leaked descriptor in any child counts as a failed connection.
+# N connections with the database killed, N with the rules rebuilt, N/2 +
+# N/2 with the control file rewritten by rename / in place.
 # LOAD_N (20000), LOAD_CONC (32), LOAD_SECS (150: cap of one load run).
 . "$(dirname "$0")/lib.sh"
 N=${LOAD_N:-20000}; CONC=${LOAD_CONC:-32}; CAP=${LOAD_SECS:-150}
 LIMIT=64
 CTL=$T/sql LOG=$T/ts.log DB=$T/db
-TSPID= DBUP= LOOPPID= CLIPID=
+TSPID='' DBUP='' LOOPPID='' CLIPID=''
 cleanup() {
   rm -f "$T/loop.on"
   [ -n "$LOOPPID" ] && kill "$LOOPPID" 2>/dev/null
@@ -108,6 +110,13 @@ waitfor() { local i=0 n=$(( $1 * 20 )); shift; until "$@"; do [ $i -ge $n ] && r
 logged() { [ "$(after "$1" "$2")" -ge "${3:-1}" ]; }
 running() { kill -0 "$CLIPID" 2>/dev/null; }
 
+# causes FROMLINE: the warnings after FROMLINE, counted by kind
+causes() {
+  tail -n +"$(( $1 + 1 ))" "$LOG" | grep '^tcpserver: warning: ' |
+    sed -E 's/^tcpserver: warning: //; s/ [0-9]+ error 127\.0\.0\.1 / error /; s/: line [0-9]+/: line N/' |
+    sort | uniq -c | sort -rn | head -n 4 | sed 's/^ *//' | tr '\n' ';'
+}
+
 start_ts -c "$LIMIT" -b 128 -- "$T/loadchild" || exit 0
 HELPER=$(pgrep -P "$TSPID" -x sqlrelayd)
 
@@ -130,7 +139,7 @@ L2=$(nlines)
 running && ok "dbkill: the database was killed and back while the load ran" \
   || notok "dbkill: the database was killed and back while the load ran" "the load ended first (raise LOAD_N)"
 loaded dbkill "$N"
-info "dbkill: $(( $(now_ms) - t )) ms; database down from log line $L1 to $L2"
+info "dbkill: $(( $(now_ms) - t )) ms; database down from log line $L1 to $L2; $(causes "$L0")"
 e=$(after "$L1" '^tcpserver: warning: sql [0-9]+ error ')
 [ "$e" -gt 0 ] && ok "dbkill: connections fell back while the database was down ($e warnings)" \
   || notok "dbkill: connections fell back while the database was down" "no sql error warning"
@@ -163,24 +172,27 @@ ctl_loop() {
   done
   echo "$i" >"$T/loop.count"
 }
-# fault NAME LOOPFN [ARG]: a load run of N while LOOPFN runs
+# fault NAME COUNT LOOPFN [ARG]: a load run of COUNT while LOOPFN runs;
+# sets WARN to the number of warnings logged meanwhile
 fault() {
-  local name=$1 t c; shift
+  local name=$1 n=$2 t c; shift 2
   : >"$T/loop.on"; : >"$T/loop.err"; rm -f "$T/loop.count"
   "$@" & LOOPPID=$!
   t=$(now_ms); L0=$(nlines)
-  load "$name" "$N"; loaded "$name" "$N"
+  load "$name" "$n"; loaded "$name" "$n"
   rm -f "$T/loop.on"; wait "$LOOPPID"; LOOPPID=
   c=$(cat "$T/loop.count" 2>/dev/null)
-  info "$name: $(( $(now_ms) - t )) ms, $c rewrites, $(after "$L0" '^tcpserver: sql [0-9]+ relay ') relayed, $(after "$L0" '^tcpserver: warning: ') warnings"
+  WARN=$(after "$L0" '^tcpserver: warning: ')
+  info "$name: $(( $(now_ms) - t )) ms, $c rewrites, $(after "$L0" '^tcpserver: sql [0-9]+ relay ') relayed, $WARN warnings $(causes "$L0")"
   [ "${c:-0}" -ge 10 ] && [ ! -s "$T/loop.err" ] && ok "$name: the file was rewritten all along ($c times)" \
     || notok "$name: the file was rewritten all along" "${c:-no} rewrites; $(head -n 2 "$T/loop.err" | tr '\n' '|')"
   settle "$name"
 }
-fault rules rules_loop
-same "rules: no rules warning" 0 "$(grep -c 'unable to read' "$LOG")"
-fault control-rename ctl_loop rename
-fault control-inplace ctl_loop inplace
+fault rules "$N" rules_loop
+same "rules: no connection fell back (no warning)" 0 "$WARN"
+fault control-rename $(( N / 2 )) ctl_loop rename
+same "control-rename: no connection fell back (no warning)" 0 "$WARN"
+fault control-inplace $(( N / 2 )) ctl_loop inplace
 ctl 1800 >"$CTL"
 
 # --- after the load: the parent's descriptors and memory, the helper ------
@@ -189,6 +201,11 @@ same "after the load: the parent holds the same descriptors" "$FD0" "$FD1"
 info "parent VmRSS: $RSS0 kB after the warm-up, $RSS1 kB after the load"
 [ "$RSS1" -le $(( RSS0 + 256 )) ] && ok "after the load: the parent's memory did not grow ($RSS0 -> $RSS1 kB)" \
   || notok "after the load: the parent's memory did not grow" "$RSS0 -> $RSS1 kB"
+TOTAL=$(( 500 + N + N + N / 2 + N / 2 ))
+same "load: every status line is n/$LIMIT with 0 <= n <= $LIMIT" "" \
+  "$(grep '^tcpserver: status: ' "$LOG" | grep -vE '^tcpserver: status: ([0-9]|[1-5][0-9]|6[0-4])/64$' | head -n 3 | tr '\n' '|')"
+same "load: $TOTAL children ended, each with status 0" "$TOTAL 0" \
+  "$(grep -c '^tcpserver: end ' "$LOG") $(grep -cE '^tcpserver: end [0-9]+ status [1-9]' "$LOG")"
 same "after the load: the same helper still runs" "$HELPER" "$(pgrep -P "$TSPID" -x sqlrelayd)"
 same "after the load: no helper restart logged" 0 "$(grep -c '^tcpserver: warning: sql: helper ' "$LOG")"
 stop_ts

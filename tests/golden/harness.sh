@@ -63,9 +63,11 @@ golden_probe() {
 # stray descriptors closed, the probe copied where any uid can run it.
 golden_setup() {
   local fd
-  for fd in $(ls /proc/$$/fd); do
-    [ "$fd" -gt 2 ] && [ "$fd" != 255 ] && eval "exec $fd>&-"
-  done 2>/dev/null
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    case "$fd" in 0|1|2|255) continue;; esac
+    [ -e "/proc/$$/fd/$fd" ] && eval "exec $fd>&-"
+  done
   ip link set lo up || return 1
   hostname golden || return 1
   chmod 755 "$T"
@@ -134,10 +136,22 @@ start() {
   done
   _wants_port_line "$@" && one=1
   SRV=$(( ${SRV:-0} + 1 ))
-  env -i PATH=/usr/bin:/bin "${envs[@]}" "${SRV_WRAP[@]}" "$TCPSERVER" "$@" \
-    </dev/null >"$W/out.$SRV" 2>"$W/log.$SRV" &
-  eval "SPID_$SRV=$!"
+  : >"$W/out.$SRV"; : >"$W/log.$SRV"
+  rm -f "$W/spid.$SRV" "$W/rc.$SRV"
+  # The wrapper subshell records the exit status and keeps bash's notices
+  # about signalled jobs out of the case output.
+  (
+    env -i PATH=/usr/bin:/bin "${envs[@]}" "${SRV_WRAP[@]}" "$TCPSERVER" "$@" \
+      </dev/null >"$W/out.$SRV" 2>"$W/log.$SRV" &
+    echo $! >"$W/spid.$SRV.tmp" && mv "$W/spid.$SRV.tmp" "$W/spid.$SRV"
+    wait $!
+    echo $? >"$W/rc.$SRV.tmp" && mv "$W/rc.$SRV.tmp" "$W/rc.$SRV"
+  ) 2>/dev/null &
   _track $!
+  while [ ! -s "$W/spid.$SRV" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done
+  i=0
+  eval "SPID_$SRV=\$(cat "\$W/spid.\$SRV")"
+  _track "$(_spid)"
   LOG=$W/log.$SRV
   PORT=
   while [ $i -lt 500 ]; do
@@ -191,10 +205,14 @@ stop() {
     fi
     kill -s "$sig" "$pid"
     i=0
-    while kill -0 "$pid" && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
-    kill -0 "$pid" && { echo "(harness: server did not exit, killed)" >&3; kill -9 "$pid"; }
-    wait "$pid"
-    rc=$?
+    while [ ! -s "$W/rc.$SRV" ] && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
+    if [ ! -s "$W/rc.$SRV" ]; then
+      echo "(harness: server did not exit, killed)" >&3
+      kill -9 "$pid"
+      i=0
+      while [ ! -s "$W/rc.$SRV" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i+1)); done
+    fi
+    rc=$(cat "$W/rc.$SRV")
   } 3>&1 2>/dev/null
   _show '1> ' "$W/out.$SRV"
   _show '2> ' "$LOG"
@@ -295,10 +313,10 @@ listening() {
 # ---- the driver -----------------------------------------------------------
 
 # run_cases CASEFILE OUTFILE [REGEX]: run every case (whose name matches
-# REGEX), append the normalised output to OUTFILE.
+# REGEX, a bash regular expression), write the normalised output to OUTFILE.
 run_cases() {
   local file=$1 out=$2 sel=${3:-} line name="" body="" prelude="" n=0
-  local -a names=() bodies=()
+  local -a names=() bodies=() dirs=()
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in
       "--- "*)
@@ -309,9 +327,8 @@ run_cases() {
   done <"$file"
   if [ -n "$name" ]; then names+=("$name"); bodies+=("$body"); else prelude=$body; fi
   eval "$prelude"
-  : >"$out"
   for ((n = 0; n < ${#names[@]}; n++)); do
-    [ -n "$sel" ] && ! printf '%s\n' "${names[n]}" | grep -q -E -- "$sel" && continue
+    [ -n "$sel" ] && ! [[ ${names[n]} =~ $sel ]] && continue
     W=$T/case.$((n+1))
     rm -rf "$W"; mkdir -p "$W"; chmod 755 "$W"
     : >"$W/map"; : >"$W/pids"
@@ -322,8 +339,9 @@ run_cases() {
     ( cd "$W" && eval "${bodies[n]}" ) </dev/null >>"$W/raw" 2>&1
     _case_cleanup
     [ -n "${GOLDEN_TIMES:-}" ] && echo "$t0 $EPOCHREALTIME ${names[n]}" | awk '{ $1 = sprintf("%.2f", $2 - $1); $2 = ""; print }' >>"$GOLDEN_TIMES"
-    $PY "$TOP/tests/golden/normalise.py" "$W/raw" "$W/map" >>"$out"
+    dirs+=("$W")
   done
+  $PY "$TOP/tests/golden/normalise.py" "${dirs[@]}" >"$out"
 }
 
 _case_cleanup() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""normalise.py RAW MAP: print RAW with run-specific values replaced.
+"""normalise.py DIR...: print DIR/raw with run-specific values replaced,
+for each DIR in turn (one case each).
 
 MAP lines are `kind<TAB>value<TAB>name`: kind `str` replaces the text
 anywhere (longest first), kind `num` replaces the number where it is not
@@ -11,10 +12,10 @@ import re
 import sys
 
 
-def main():
-    raw = open(sys.argv[1], encoding="latin-1").read()
+def normalise(d):
+    raw = open(d + "/raw", encoding="latin-1").read()
     strs, nums = [], []
-    for line in open(sys.argv[2], encoding="latin-1").read().splitlines():
+    for line in open(d + "/map", encoding="latin-1").read().splitlines():
         kind, value, name = line.split("\t")
         (strs if kind == "str" else nums).append((value, name))
     pids = {}
@@ -34,7 +35,12 @@ def main():
             line = re.sub(r"(?<![0-9])%s(?![0-9])" % re.escape(value), name.replace("$", "\\$"), line)
         line = re.sub(r"(socket|pipe):\[\d+\]", r"\1:[N]", line)
         out.append(line)
-    sys.stdout.write("\n".join(out))
+    return "\n".join(out)
+
+
+def main():
+    for d in sys.argv[1:]:
+        sys.stdout.write(normalise(d))
 
 
 if __name__ == "__main__":

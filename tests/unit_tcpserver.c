@@ -1,0 +1,208 @@
+/* tcpserver's pure modules: numeric hosts, ports, DNS names and answers,
+   ident replies, log fields, the child environment, option parsing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "childenv.h"
+#include "dns.h"
+#include "dnsname.h"
+#include "ident.h"
+#include "logfield.h"
+#include "net.h"
+#include "sgetopt.h"
+
+static int failures;
+
+static void check(int cond, const char *what, const char *why)
+{
+  if (cond)
+    printf("ok - %s\n", what);
+  else {
+    printf("FAIL - %s: %s\n", what, why);
+    ++failures;
+  }
+}
+
+static void same(const char *what, const char *want, const char *got)
+{
+  char why[2048];
+
+  snprintf(why, sizeof why, "expected [%s] got [%s]", want, got);
+  check(strcmp(want, got) == 0, what, why);
+}
+
+/* Host forms seen with the Debian binary ("" = no IP address). */
+static void test_host(void)
+{
+  static const char *const cases[][2] = {
+    { "127.0.0.1", "127.0.0.1" }, { "127.000.000.001", "127.0.0.1" },
+    { "[127.0.0.1]", "127.0.0.1" }, { "1[2]7.0.0.1", "127.0.0.1" },
+    { "127.0.0.257", "127.0.0.1" }, { "127.0.0.4294967297", "127.0.0.1" },
+    { "127.0.0.1.9", "127.0.0.1" }, { "127..0.1", "127.0.0.1" },
+    { ".127.0.0.1", "0.127.0.0" }, { "1.2.3..", "1.2.3.0" },
+    { "1....", "1.0.0.0" }, { "....", "0.0.0.0" }, { "1.2.3.[", "1.2.3.0" },
+    { "[1.2.3.4]5", "1.2.3.45" }, { "1.2.3.45[6", "1.2.3.200" },
+    { "1.2.3.4.", "1.2.3.4" }, { "127.0.0.", "" }, { "...", "" },
+    { "1...", "" }, { "127.1", "" }, { "1.2.3", "" }, { "1.2.3]", "" },
+    { "00", "" }, { "[", "" },
+  };
+  char got[NET_IPFMT], what[128];
+  struct net_ip ip;
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    got[0] = 0;
+    if (net_ip4_scan(cases[i][0], &ip) == 1) net_ip_fmt(got, &ip);
+    snprintf(what, sizeof what, "numeric host [%s]", cases[i][0]);
+    same(what, cases[i][1], got);
+  }
+  check(net_isnumeric("[1.2.3.4]") && !net_isnumeric("1.2.3.4x")
+        && !net_isnumeric("-"), "numeric host form detection", "wrong");
+}
+
+static void test_port(void)
+{
+  unsigned int p = 1;
+
+  check(net_port_scan("65616", &p) == 1 && p == 80, "port mod 65536", "no");
+  check(net_port_scan("", &p) == 1 && p == 0, "empty port is 0", "no");
+  check(net_port_scan("22x", &p) == 0, "22x is an unknown name", "found");
+  check(net_port_scan("99999999999999999999999", &p) == 1,
+        "huge port wraps without error", "error");
+}
+
+static void test_dnsname(void)
+{
+  static const unsigned char w1[] = "\005Local\007EXAMPLE\003com";
+  static const unsigned char w2[] = "\003a.b\002c:\002%\377";
+  static const unsigned char bad[] = "\077abc";
+  unsigned char msg[64] = "\003abc\000\001x\300\000\300\011";
+  unsigned char wire[DNSNAME_WIREMAX];
+  char out[DNSNAME_TEXTMAX];
+  size_t pos = 5, wl;
+
+  check(dnsname_text(w1, sizeof w1, out) == 1, "dnsname: plain", "error");
+  same("dnsname: lowercased", "local.example.com", out);
+  dnsname_text(w2, sizeof w2, out);
+  same("dnsname: escapes", "a\\056b.c\\072.\\045\\377", out);
+  dnsname_text((const unsigned char *) "", 1, out);
+  same("dnsname: root", ".", out);
+  check(dnsname_text(bad, sizeof bad, out) == -1, "dnsname: overrun", "ok");
+  check(dnsname_unpack(msg, 11, &pos, wire, &wl) == 1 && pos == 9,
+        "dnsname: pointer", "failed");
+  dnsname_text(wire, wl, out);
+  same("dnsname: pointer text", "x.abc", out);
+  pos = 9;
+  check(dnsname_unpack(msg, 11, &pos, wire, &wl) == -1, "dnsname: loop",
+        "accepted");
+}
+
+static void test_ptr_answer(void)
+{
+  static const unsigned char m[] =
+    "\0\1\201\200\0\1\0\2\0\0\0\0"
+    "\0\0\014\0\1"                         /* question: root PTR IN */
+    "\0\0\005\0\1\0\0\0\0\0\003\001a\0"   /* CNAME, skipped */
+    "\0\0\014\0\1\0\0\0\0\0\005\003Www\0"; /* PTR */
+  char out[DNSNAME_TEXTMAX];
+
+  check(dns_ptr_answer(m, sizeof m - 1, out) == 1, "ptr answer", "none");
+  same("ptr answer: first PTR", "www", out);
+  check(dns_ptr_answer(m, sizeof m - 3, out) == -1, "ptr answer: truncated",
+        "accepted");
+}
+
+static void test_ident(void)
+{
+  char out[IDENT_MAX + 1], *big;
+  size_t len, n = 1 << 20;
+
+  ident_parse("1 , 2 : USERID : UNIX : testuser\r\n", 34, out, &len);
+  same("ident: normal", "testuser", out);
+  ident_parse("a:b:c: jo hn: x\tz\r\nrest", 23, out, &len);
+  same("ident: blanks dropped, colons kept", "john:xz", out);
+  check(ident_parse("x:ERROR:NO-USER\r\n", 17, out, &len) == 1 && len == 0,
+        "ident: fewer than 3 colons is empty", "wrong");
+  check(ident_parse("a:b:c:abc", 9, out, &len) == 0, "ident: no newline",
+        "complete");
+  big = malloc(n);
+  if (!big) return;
+  memset(big, 'q', n);
+  memcpy(big, "a:b:c:", 6);
+  check(ident_parse(big, n, out, &len) == 1 && len == IDENT_MAX,
+        "ident: 1 MB reply stops at 257 bytes", "wrong");
+  memset(big, ' ', n);
+  check(ident_parse(big, n, out, &len) == 0, "ident: 1 MB of blanks",
+        "complete");
+  free(big);
+}
+
+static void test_logfield(void)
+{
+  char out[LOGFIELD_SIZE], in[200];
+
+  logfield(out, "50%off:a b\001");
+  same("logfield: sanitised", "50?off?a?b?", out);
+  logfield(out, NULL);
+  same("logfield: unknown is empty", "", out);
+  memset(in, 'x', 100);
+  in[100] = 0;
+  logfield(out, in);
+  check(strlen(out) == 103 && !strcmp(out + 100, "..."),
+        "logfield: 100 bytes get ...", out);
+  in[99] = 0;
+  logfield(out, in);
+  check(strlen(out) == 99, "logfield: 99 bytes kept whole", out);
+}
+
+static void test_childenv(void)
+{
+  char *inh[] = { "A=1", "TCPREMOTEHOST=stale", "B", "A=2", NULL };
+  char **e;
+  size_t n = 0;
+
+  check(childenv_init(inh) == 0, "childenv: init", "failed");
+  childenv_unset("TCPREMOTEHOST");
+  childenv_sets("X", "1");
+  childenv_setrule("X", 1, "2", 1);
+  childenv_setrule("", 0, "v", 1);
+  same("childenv: inherited value, the last one", "2", childenv_value("A"));
+  childenv_sets("A", "3");
+  same("childenv: last wins", "2", childenv_value("X"));
+  same("childenv: empty name", "v", childenv_value(""));
+  check(childenv_fromrule("X") && !childenv_fromrule("A"),
+        "childenv: rule marks", "wrong");
+  check(childenv_value("TCPREMOTEHOST") == NULL, "childenv: removed",
+        "still set");
+  for (e = childenv_get(); *e; ++e)
+    if (!strncmp(*e, "A=", 2)) ++n;
+  check(n == 1, "childenv: one A left", "duplicates");
+}
+
+static void test_sgetopt(void)
+{
+  char *argv[] = { "x/prog", "-vc5", "-x", "r.cdb", "--y", "host", NULL };
+  char seen[32] = "";
+  struct sgetopt g;
+  int o;
+
+  sgetopt_init(&g);
+  while ((o = sgetopt(&g, 6, argv, "vc:x:")) != SGETOPT_END) {
+    size_t l = strlen(seen);
+    snprintf(seen + l, sizeof seen - l, "%c%s", o, g.arg ? g.arg : "");
+  }
+  same("sgetopt: bundles, arguments, --word ends", "vc5xr.cdb", seen);
+  check(g.ind == 5, "sgetopt: index after --word", "wrong");
+}
+
+int main(void)
+{
+  test_host();
+  test_port();
+  test_dnsname();
+  test_ptr_answer();
+  test_ident();
+  test_logfield();
+  test_childenv();
+  test_sgetopt();
+  return failures ? 1 : 0;
+}
