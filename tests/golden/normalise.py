@@ -32,7 +32,7 @@ def normalise(d):
             if value:
                 line = line.replace(value, name)
         for value, name in nums:
-            line = re.sub(r"(?<![0-9])%s(?![0-9])" % re.escape(value), name.replace("$", "\\$"), line)
+            line = re.sub(r"(?<![0-9])%s(?![0-9])" % re.escape(value), lambda m, n=name: n, line)
         line = re.sub(r"(socket|pipe):\[\d+\]", r"\1:[N]", line)
         out.append(line)
     return "\n".join(out)
