@@ -46,10 +46,10 @@ $(O)/tcpserver $(O)/tcprules $(O)/tcprulescheck: $(O)/%: $(O)/%.o $(O)/libtcp.a
 $(O)/sqlrelayd $(O)/sqlrelaycheck: $(O)/%: $(O)/%.o $(O)/sqlrelay.o $(O)/libtcp.a
 	$(LD_CMD) -o $@ $< $(O)/sqlrelay.o $(O)/libtcp.a $(MYSQL_LIBS) -lpthread
 
-test: all testprogs
+test:
 	tests/run
 
-demo: all
+demo:
 	tests/demo
 
 bench: all

@@ -176,13 +176,14 @@ static int send_request(const char *buf, size_t n, int fd)
   return sendmsg(fd_client, &m, MSG_DONTWAIT | MSG_NOSIGNAL) == -1 ? -1 : 0;
 }
 
-/* the reply on fd by deadline; 0, or -1 with *why set */
+/* the reply on fd by deadline; 0, or -1 with *why set. Gives up early
+   when the helper ends meanwhile (checked every 100 ms). */
 static int await_reply(int fd, uint64_t deadline, struct relaymsg_reply *a,
                        const char **why)
 {
   char buf[RELAYMSG_MAX];
   struct pollfd pfd;
-  uint64_t now;
+  uint64_t now, ms;
   ssize_t r;
 
   pfd.fd = fd;
@@ -190,7 +191,9 @@ static int await_reply(int fd, uint64_t deadline, struct relaymsg_reply *a,
   for (;;) {
     now = relaymsg_now();
     if (now >= deadline) { *why = "helper timed out"; return -1; }
-    r = poll(&pfd, 1, (int) ((deadline - now + 999999) / 1000000));
+    if (!page->up) { *why = "helper not running"; return -1; }
+    ms = (deadline - now + 999999) / 1000000;
+    r = poll(&pfd, 1, ms > 100 ? 100 : (int) ms);
     if (r == 0 || (r == -1 && errno == EINTR)) continue;
     if (r == -1) { *why = errstr(errno); return -1; }
     r = recv(fd, buf, sizeof buf, MSG_DONTWAIT);

@@ -12,6 +12,7 @@ line end):
   silent        never answers; keeps the connection until the peer closes
   nonewline     QUERY : USERID : UNIX : partial   (no line end), then close
   big N         QUERY : USERID : UNIX : followed by N bytes of 'a' and \\r\\n
+  file PATH     the bytes of PATH, read again for every connection, then close
 Every query is appended to LOG as `query from IP: 'QUERY-BYTES'`.
 """
 import argparse
@@ -47,6 +48,9 @@ def serve(conn, peer, a):
             conn.sendall(q + b" : USERID : UNIX : partial")
         elif a.mode == "big":
             conn.sendall(q + b" : USERID : UNIX : " + b"a" * int(a.arg) + b"\r\n")
+        elif a.mode == "file":
+            with open(a.arg, "rb") as f:
+                conn.sendall(f.read())
         elif a.mode == "silent":
             while conn.recv(1000):
                 pass
@@ -62,7 +66,7 @@ def main():
     ap.add_argument("-p", dest="port", type=int, default=113)
     ap.add_argument("-l", dest="log")
     ap.add_argument("-r", dest="ready")
-    ap.add_argument("mode", choices=["userid", "error", "raw", "silent", "nonewline", "big"])
+    ap.add_argument("mode", choices=["userid", "error", "raw", "silent", "nonewline", "big", "file"])
     ap.add_argument("arg", nargs="?", default="")
     a = ap.parse_args()
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

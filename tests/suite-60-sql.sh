@@ -189,7 +189,8 @@ same "helper descriptors: 0 socket, 1 /dev/null, 2 the log" "0 socket 1 /dev/nul
   "$(for f in 0 1 2; do printf '%s %s ' $f "$(readlink /proc/$h/fd/$f | sed 's/:.*//')"; done | sed 's/ $//')"
 tr '\0' ' ' </proc/$h/cmdline | grep -q -- "$PW" && notok "password not in the helper's argv" "found" \
   || ok "password not in the helper's argv"
-kill -9 "$h"; sleep 0.2
+kill -9 "$h"
+i=0; while ps -p "$h" >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done  # reaped
 probe 127.0.0.2; out=$OUT
 case $out in *"env PROTO=TCP"*) ok "helper killed: next connection served ($MS ms)";;
   *) notok "helper killed: next connection served" "$out";; esac

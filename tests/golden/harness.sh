@@ -329,7 +329,7 @@ run_cases() {
   eval "$prelude"
   for ((n = 0; n < ${#names[@]}; n++)); do
     [ -n "$sel" ] && ! [[ ${names[n]} =~ $sel ]] && continue
-    W=$T/case.$((n+1))
+    W=$T/${RUN_TAG:-case}.$((n+1))
     rm -rf "$W"; mkdir -p "$W"; chmod 755 "$W"
     : >"$W/map"; : >"$W/pids"
     _map str "$W" '$W'; _map str "$T" '$T'; _map str "$TOP" '$TOP'
