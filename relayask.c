@@ -272,12 +272,12 @@ int relayask_child(const char *ip, int denied)
   char why[RELAYMSG_TEXTMAX + 1];
   const char *cause = "";
 
-  if (denied) return RELAYASK_SKIPPED;
   snprintf(pid, sizeof pid, "%ld", (long) getpid());
   clean(sip, ip, 0);
-  if (childenv_fromrule("RELAYCLIENT") || getenv("RELAYCLIENT")) {
+  if (denied || childenv_fromrule("RELAYCLIENT") || getenv("RELAYCLIENT")) {
     msg_line(2, "sql ", pid, " skip ", sip,
-             childenv_fromrule("RELAYCLIENT") ? " rule" : " env", (char *) 0);
+             denied || childenv_fromrule("RELAYCLIENT") ? " rule" : " env",
+             (char *) 0);
     return RELAYASK_SKIPPED;
   }
   memset(&a, 0, sizeof a);

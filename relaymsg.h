@@ -38,7 +38,7 @@ struct relaymsg_page {
   _Atomic int pid;                    /* parent: the helper's pid */
   _Atomic unsigned budget_ms;         /* helper: longest wait for a reply */
 };
-#define RELAYMSG_BUDGET_DEFAULT 4500
+#define RELAYMSG_BUDGET_DEFAULT 6500
 
 /* Bytes written to buf, 0 if it does not fit or a field is too long. */
 size_t relaymsg_request_pack(char *buf, size_t size,

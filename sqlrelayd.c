@@ -56,7 +56,8 @@ static void report(void *arg, const char *problem)
 static unsigned budget(const struct sqlconf *c)
 {
   unsigned long n = c->nservers ? c->nservers : 1;
-  unsigned long ms = n * (c->connect_timeout + (unsigned long) c->read_timeout)
+  /* per server: connect, then at worst a prepare and an execute */
+  unsigned long ms = n * (c->connect_timeout + 2ul * c->read_timeout)
                      * 1000 + 500;
   return ms > 600000 ? 600000 : (unsigned) ms;
 }

@@ -213,13 +213,12 @@ static void serve(int s)
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   for (;;) {
-    /* -S: poll lookup helper */
-    if (conf.sqlrelay) relayask_poll();
     while (numchildren >= limit) sigsuspend(&empty);
     sigprocmask(SIG_UNBLOCK, &chld, NULL);
     t = net_accept(s, &ip, &port);
     sigprocmask(SIG_BLOCK, &chld, NULL);
     if (t == -1) continue;
+    if (conf.sqlrelay) relayask_poll();
     ++numchildren;
     printstatus();
     pid = fork();

@@ -212,7 +212,7 @@ stop_ts
 start_ts -c "$LIMIT" -- "$BIN/tests/bin/childprobe" -F || exit 0
 same "childprobe: the program's descriptors are exactly 0, 1, 2" \
   "fd 0: socket stream|fd 1: socket stream (same as fd 0)|fd 2: $LOG|" \
-  "$(python3 "$TOP/tests/tcpclient.py" -t 10 127.0.0.1 "$PORT" | grep '^fd ' | tr '\n' '|')"
+  "$("$BIN/tests/bin/tcpclient" -t 10 127.0.0.1 "$PORT" | grep '^fd ' | tr '\n' '|')"
 stop_ts
 
 # --- 3. -c 4 reached and held with slow children ---------------------------

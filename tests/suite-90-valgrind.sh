@@ -130,11 +130,11 @@ serve() {
   }
   for k in $(seq 1 "$n"); do
     for src in "${SOURCES[@]}"; do
-      $PY "$TOP/tests/tcpclient.py" -b "$src" -t 20 ${CLIENT_DATA:+-s "$CLIENT_DATA"} 127.0.0.1 "$PORT" \
+      "$BIN/tests/bin/tcpclient" -b "$src" -t 20 ${CLIENT_DATA:+-s "$CLIENT_DATA"} 127.0.0.1 "$PORT" \
         >>"$T/$name/client.$src" 2>&1
     done
   done
-  $PY "$TOP/tests/tcpclient.py" -R 127.0.0.1 "$PORT" >/dev/null 2>&1
+  "$BIN/tests/bin/tcpclient" -R 127.0.0.1 "$PORT" >/dev/null 2>&1
   # every child ended (a log line per child with -v), then SIGTERM
   k=0
   while [ $k -lt 500 ]; do

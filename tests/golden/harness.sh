@@ -21,7 +21,7 @@
 #                     `exit N`. Before that it waits until every `pid` log
 #                     line has its `end` line (-n: do not wait)
 #   conn [-H host] [-p port] [tcpclient options]
-#                     tcpclient.py to HOST (127.0.0.1):PORT; prints what the
+#                     tests/tcpclient to HOST (127.0.0.1):PORT; prints what the
 #                     server sent (and `client exit N` unless 0)
 #   conn_bg NAME ...  the same in the background, with -w $W/release.NAME
 #   release NAME      let client NAME shut down; conn_wait NAME prints it
@@ -30,7 +30,8 @@
 #   dns LINE...       replace the fakedns table (emptied before each case)
 #   rules TEXT        compile TEXT with $TCPRULES into $W/rules.cdb
 #   listening         the server's listening address and backlog (ss)
-# Variables: TCPSERVER, TCPRULES, PROBE (childprobe), CLIENT, W, T.
+# Variables: TCPSERVER, TCPRULES, PROBE (childprobe, in $PUB), CLIENT
+# (tcpclient), W (the case's directory), T, PUB (a tmpfs any uid can reach).
 
 : "${TCPRULES:=/usr/bin/tcprules}"
 if [ -z "${PYTHON:-}" ]; then
@@ -38,29 +39,54 @@ if [ -z "${PYTHON:-}" ]; then
   [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3   # not a slow shim
 fi
 PY=$PYTHON
-CLIENT="$PY $TOP/tests/tcpclient.py"
 
-# golden_netns SCRIPT ARGS: re-run SCRIPT inside a private network, mount
-# and UTS namespace unless already there. Returns 1 if that is impossible.
-golden_netns() {
-  [ -n "${GOLDEN_NETNS:-}" ] && return 0
-  unshare -n -m -u true 2>/dev/null || return 1
-  export GOLDEN_NETNS=1
-  exec unshare -n -m -u -- bash "$@"
+# golden_parallel CASEFILE OUTFILE REGEX N TCPSERVER...: run the cases in
+# N parallel namespaces per program (tests/golden/runns); OUTFILE.I is the
+# output for the I-th program. Prints a FAIL line and returns 1 when a
+# namespace could not be set up.
+golden_parallel() {
+  local file=$1 out=$2 sel=$3 n=$4 i k p rc=0 pids=()
+  shift 4
+  i=0
+  for p in "$@"; do
+    i=$((i+1))
+    for ((k = 0; k < n; k++)); do
+      "$TOP/tests/golden/runns" "$p" "$file" "$out.$i.$k" "$T/run$i.$k" "$sel" "$k/$n" 2>"$T/run$i.$k.err" &
+      pids+=($!)
+    done
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  i=0
+  for p in "$@"; do
+    i=$((i+1))
+    for ((k = 0; k < n; k++)); do cat "$out.$i.$k"; done >"$out.$i" 2>/dev/null
+  done
+  if [ $rc != 0 ]; then
+    notok "namespace runs" "$(cat "$T"/run*.err | tr '\n' ' ')"
+    return 1
+  fi
 }
 
-# golden_probe: set PROBE_SRC to a built childprobe (compile one into $T
-# if the tree has none, e.g. when a suite is run by hand).
+# golden_probe: find the built test programs childprobe and tcpclient
+# (PROBE_SRC, CLIENT); compile them into $T if the tree has none, e.g. when
+# a suite is run by hand.
 golden_probe() {
   PROBE_SRC=${PROBE_SRC:-$BIN/tests/bin/childprobe}
-  [ -x "$PROBE_SRC" ] && return 0
-  PROBE_SRC=$T/childprobe
-  ${CC:-cc} -O2 -o "$PROBE_SRC" "$TOP/tests/childprobe.c"
+  CLIENT=${CLIENT:-$BIN/tests/bin/tcpclient}
+  if [ ! -x "$PROBE_SRC" ]; then
+    PROBE_SRC=$T/childprobe
+    ${CC:-cc} -O2 -o "$PROBE_SRC" "$TOP/tests/childprobe.c" || return 1
+  fi
+  if [ ! -x "$CLIENT" ]; then
+    CLIENT=$T/tcpclient
+    ${CC:-cc} -O2 -o "$CLIENT" "$TOP/tests/tcpclient.c" || return 1
+  fi
+  export PROBE_SRC CLIENT
 }
 
 # golden_setup: inside the namespace: loopback up, fixed host name, a
 # resolv.conf pointing at fakedns, an empty /etc/hosts, fakedns running,
-# stray descriptors closed, the probe copied where any uid can run it.
+# stray descriptors closed, the probe copied to $PUB where any uid can run it.
 golden_setup() {
   local fd
   for fd in /proc/$$/fd/*; do
@@ -71,13 +97,18 @@ golden_setup() {
   ip link set lo up || return 1
   hostname golden || return 1
   chmod 755 "$T"
-  mkdir -p "$T/etc" "$T/pub"
+  mkdir -p "$T/etc"
+  # A tmpfs, private to this mount namespace, that every uid can reach
+  # (the test temp dirs may sit below a 0700 directory).
+  PUB=
+  for d in /mnt /media /srv; do [ -d "$d" ] && { PUB=$d; break; }; done
+  [ -n "$PUB" ] && mount -t tmpfs -o mode=755 golden-pub "$PUB" || return 1
   printf 'nameserver 127.0.0.1\n' >"$T/etc/resolv.conf"
   printf '# empty: tcpserver must not need /etc/hosts\n' >"$T/etc/hosts"
   mount --bind "$T/etc/resolv.conf" /etc/resolv.conf || return 1
   mount --bind "$T/etc/hosts" /etc/hosts || return 1
-  cp "$PROBE_SRC" "$T/pub/childprobe" && chmod 755 "$T/pub" "$T/pub/childprobe" || return 1
-  PROBE=$T/pub/childprobe
+  cp "$PROBE_SRC" "$PUB/childprobe" && chmod 755 "$PUB/childprobe" || return 1
+  PROBE=$PUB/childprobe
   : >"$T/dns.table"
   $PY "$TOP/tests/fakedns.py" -f "$T/dns.table" -l "$T/dns.log" -r "$T/dns.ready" </dev/null >/dev/null 2>"$T/dns.err" &
   DNS_PID=$!
@@ -243,7 +274,7 @@ _mapcports() {
 conn() {
   local rc
   _conn_args "$@"
-  $CLIENT -t 10 -P "$W/cports" "${CARGS[@]}" "$CHOST" "$CPORTARG" >"$W/conn.out" 2>"$W/conn.err"
+  "$CLIENT" -t 10 -P "$W/cports" "${CARGS[@]}" "$CHOST" "$CPORTARG" >"$W/conn.out" 2>"$W/conn.err"
   rc=$?
   _mapcports
   cat "$W/conn.out"
@@ -259,7 +290,7 @@ conn_bg() {
   shift
   _conn_args "$@"
   n0=$(cat "$W/cports" 2>/dev/null | wc -l)
-  $CLIENT -t 10 -P "$W/cports" -w "$W/release.$name" "${CARGS[@]}" "$CHOST" "$CPORTARG" \
+  "$CLIENT" -t 10 -P "$W/cports" -w "$W/release.$name" "${CARGS[@]}" "$CHOST" "$CPORTARG" \
     >"$W/client.$name" 2>"$W/client.$name.err" &
   eval "CPID_$name=$!"
   _track $!
@@ -312,10 +343,11 @@ listening() {
 
 # ---- the driver -----------------------------------------------------------
 
-# run_cases CASEFILE OUTFILE [REGEX]: run every case (whose name matches
-# REGEX, a bash regular expression), write the normalised output to OUTFILE.
+# run_cases CASEFILE OUTFILE [REGEX] [K/N]: run every case (whose name
+# matches REGEX, a bash regular expression; and with K/N only the cases
+# K, K+N, K+2N, ... counted from 0), write the normalised output to OUTFILE.
 run_cases() {
-  local file=$1 out=$2 sel=${3:-} line name="" body="" prelude="" n=0
+  local file=$1 out=$2 sel=${3:-} shard=${4:-0/1} line name="" body="" prelude="" n=0
   local -a names=() bodies=() dirs=()
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in
@@ -329,10 +361,11 @@ run_cases() {
   eval "$prelude"
   for ((n = 0; n < ${#names[@]}; n++)); do
     [ -n "$sel" ] && ! [[ ${names[n]} =~ $sel ]] && continue
+    [ $((n % ${shard#*/})) = "${shard%/*}" ] || continue
     W=$T/${RUN_TAG:-case}.$((n+1))
     rm -rf "$W"; mkdir -p "$W"; chmod 755 "$W"
     : >"$W/map"; : >"$W/pids"
-    _map str "$W" '$W'; _map str "$T" '$T'; _map str "$TOP" '$TOP'
+    _map str "$W" '$W'; _map str "$T" '$T'; _map str "$TOP" '$TOP'; _map str "$PUB/" '$PUB/'
     dns
     printf -- '--- %s\n' "${names[n]}" >"$W/raw"
     local t0=$EPOCHREALTIME

@@ -1,0 +1,150 @@
+/* tcpclient: tiny TCP client for the tests.
+ *
+ *   tcpclient [-b srcip] [-s data] [-w file] [-P portfile] [-t secs] [-R] host port
+ *
+ * Connects to host:port (IPv4 dotted quad), from srcip if given, appends its
+ * own local port to portfile, sends data (C escapes \r \n \t \\ \xHH), waits
+ * for file to exist if -w is given, shuts down its sending side, copies
+ * everything the server sends to stdout until EOF. -R: reset the connection
+ * (RST) right after connecting. Every wait is bounded by -t (default 10 s).
+ * Exit 0 on EOF; 1 on a connect error (`connect: <reason>` on stdout);
+ * 2 on a timeout (`timeout` on stdout). A reset while reading prints
+ * `connection reset`. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static size_t unescape(const char *s, char *out)
+{
+  size_t n = 0;
+  while (*s) {
+    if (*s != '\\' || !s[1]) { out[n++] = *s++; continue; }
+    s++;
+    switch (*s) {
+      case 'r': out[n++] = '\r'; s++; break;
+      case 'n': out[n++] = '\n'; s++; break;
+      case 't': out[n++] = '\t'; s++; break;
+      case 'x': {
+        char hex[3] = { 0, 0, 0 };
+        if (s[1] && s[2]) { hex[0] = s[1]; hex[1] = s[2]; s += 3; }
+        else s++;
+        out[n++] = (char)strtoul(hex, NULL, 16);
+        break;
+      }
+      default: out[n++] = *s++; break;
+    }
+  }
+  return n;
+}
+
+static int parse_addr(const char *ip, int port, struct sockaddr_in *sa)
+{
+  memset(sa, 0, sizeof *sa);
+  sa->sin_family = AF_INET;
+  sa->sin_port = htons((unsigned short)port);
+  return inet_pton(AF_INET, ip, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+  while (len > 0) {
+    ssize_t w = write(fd, buf, len);
+    if (w < 0) { if (errno == EINTR) continue; return; }
+    buf += w; len -= (size_t)w;
+  }
+}
+
+int main(int argc, char **argv)
+{
+  const char *src = NULL, *data = NULL, *waitfile = NULL, *portfile = NULL;
+  double timeout = 10, deadline;
+  int opt, reset = 0, s;
+  struct sockaddr_in sa;
+  char buf[65536];
+
+  while ((opt = getopt(argc, argv, "b:s:w:P:t:R")) != -1) {
+    switch (opt) {
+      case 'b': src = optarg; break;
+      case 's': data = optarg; break;
+      case 'w': waitfile = optarg; break;
+      case 'P': portfile = optarg; break;
+      case 't': timeout = atof(optarg); break;
+      case 'R': reset = 1; break;
+      default: return 64;
+    }
+  }
+  if (argc - optind != 2) { fprintf(stderr, "usage: tcpclient [opts] host port\n"); return 64; }
+  deadline = now() + timeout;
+  s = socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) { perror("socket"); return 1; }
+  if (src) {
+    struct sockaddr_in la;
+    if (parse_addr(src, 0, &la) < 0 || bind(s, (struct sockaddr *)&la, sizeof la) < 0) {
+      printf("bind: %s\n", strerror(errno)); return 1;
+    }
+  }
+  if (parse_addr(argv[optind], atoi(argv[optind + 1]), &sa) < 0) {
+    printf("connect: bad address\n"); return 1;
+  }
+  if (connect(s, (struct sockaddr *)&sa, sizeof sa) < 0) {
+    printf("connect: %s\n", errno == ECONNREFUSED ? "connection refused" : strerror(errno));
+    return 1;
+  }
+  if (portfile) {
+    struct sockaddr_in la;
+    socklen_t ll = sizeof la;
+    FILE *f = fopen(portfile, "a");
+    getsockname(s, (struct sockaddr *)&la, &ll);
+    if (f) { fprintf(f, "%u\n", (unsigned)ntohs(la.sin_port)); fclose(f); }
+  }
+  if (reset) {
+    struct linger lg = { 1, 0 };
+    setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(s);
+    return 0;
+  }
+  if (data) {
+    char *raw = malloc(strlen(data) + 1);
+    size_t n;
+    if (!raw) return 1;
+    n = unescape(data, raw);
+    write_all(s, raw, n);
+    free(raw);
+  }
+  if (waitfile) {
+    struct stat st;
+    while (stat(waitfile, &st) < 0) {
+      if (now() > deadline) { printf("timeout waiting for %s\n", waitfile); return 2; }
+      usleep(5000);
+    }
+  }
+  shutdown(s, SHUT_WR);
+  for (;;) {
+    struct pollfd p = { s, POLLIN, 0 };
+    double left = deadline - now();
+    ssize_t r;
+    if (left <= 0) { fflush(stdout); printf("timeout\n"); return 2; }
+    if (poll(&p, 1, (int)(left * 1000) + 1) <= 0) continue;
+    r = read(s, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && errno == ECONNRESET) { write_all(1, "connection reset\n", 17); break; }
+    if (r <= 0) break;
+    write_all(1, buf, (size_t)r);
+  }
+  return 0;
+}
