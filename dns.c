@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <arpa/nameser.h>
+#include <stdint.h>
 #include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +25,17 @@ static int skip_name(const unsigned char *msg, size_t len, size_t *pos)
   return dnsname_unpack(msg, len, pos, wire, &wl);
 }
 
-int dns_ptr_answer(const unsigned char *msg, size_t len, char *out)
+/* Calls fn for each answer record of class IN and the given type, with
+   the message and the record's data position, until fn returns non-zero;
+   returns that value, 0 at the end, -1 EPROTO if msg is malformed. */
+static int answers(const unsigned char *msg, size_t len, unsigned type,
+                   int (*fn)(const unsigned char *, size_t, size_t, size_t,
+                             void *),
+                   void *arg)
 {
-  unsigned char wire[DNSNAME_WIREMAX];
-  size_t pos = 12, wl;
+  size_t pos = 12;
   unsigned qd, an;
+  int r;
 
   if (len < 12) goto bad;
   if ((msg[3] & 15) != 0) return 0;
@@ -38,24 +46,55 @@ int dns_ptr_answer(const unsigned char *msg, size_t len, char *out)
     pos += 4;
   }
   while (an--) {
-    unsigned type, class, rdlen;
+    unsigned rtype, class, rdlen;
 
     if (skip_name(msg, len, &pos) == -1 || len - pos < 10) goto bad;
-    type = get16(msg + pos);
+    rtype = get16(msg + pos);
     class = get16(msg + pos + 2);
     rdlen = get16(msg + pos + 8);
     pos += 10;
     if (len - pos < rdlen) goto bad;
-    if (type == 12 && class == 1) {
-      if (dnsname_unpack(msg, len, &pos, wire, &wl) == -1) goto bad;
-      return dnsname_text(wire, wl, out) == 1 ? 1 : -1;
-    }
+    if (rtype == type && class == 1 && (r = fn(msg, len, pos, rdlen, arg)))
+      return r;
     pos += rdlen;
   }
   return 0;
 bad:
   errno = EPROTO;
   return -1;
+}
+
+static int ptr_record(const unsigned char *msg, size_t len, size_t pos,
+                      size_t rdlen, void *out)
+{
+  unsigned char wire[DNSNAME_WIREMAX];
+  size_t wl;
+
+  (void) rdlen;
+  if (dnsname_unpack(msg, len, &pos, wire, &wl) == -1) return -1;
+  return dnsname_text(wire, wl, out) == 1 ? 1 : -1;
+}
+
+int dns_ptr_answer(const unsigned char *msg, size_t len, char *out)
+{
+  return answers(msg, len, 12, ptr_record, out);
+}
+
+static int a_record(const unsigned char *msg, size_t len, size_t pos,
+                    size_t rdlen, void *ip)
+{
+  struct net_ip a;
+
+  (void) len;
+  if (rdlen != 4) return 0;
+  net_ip4(&a, msg[pos], msg[pos + 1], msg[pos + 2], msg[pos + 3]);
+  return net_ip_equal(&a, ip);
+}
+
+int dns_a_answer_has(const unsigned char *msg, size_t len,
+                     const struct net_ip *ip)
+{
+  return answers(msg, len, 1, a_record, (void *) (uintptr_t) ip);
 }
 
 int dns_ptr(const struct net_ip *ip, char *out)
@@ -111,6 +150,7 @@ static int gai_errno(int e)
 
 static int lookup(const char *name, struct addrinfo **res)
 {
+  struct in_addr numeric;
   struct addrinfo hints;
   int e;
 
@@ -118,6 +158,7 @@ static int lookup(const char *name, struct addrinfo **res)
     errno = EPROTO;
     return -1;
   }
+  if (inet_aton(name, &numeric)) return 0;
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_STREAM;
@@ -160,16 +201,24 @@ int dns_ip4(const char *name, struct net_ip *ip)
 
 int dns_ip4_match(const char *name, const struct net_ip *ip)
 {
-  struct addrinfo *res, *ai;
-  struct net_ip a;
-  int found = 0;
+  static unsigned char answer[65536];
+  unsigned char q[12 + DNSNAME_WIREMAX + 4];
+  struct __res_state rs;
+  size_t wl;
+  int n;
 
-  if (lookup(name, &res) != 1) return 0;
-  for (ai = res; ai && !found; ai = ai->ai_next) {
-    if (ai->ai_family != AF_INET) continue;
-    take(&a, ai);
-    found = net_ip_equal(&a, ip);
-  }
-  freeaddrinfo(res);
-  return found;
+  memset(q, 0, 12);
+  if (dnsname_fromtext(name, q + 12, &wl) != 1) return 0;
+  q[0] = (unsigned char) (getpid() >> 8);
+  q[1] = (unsigned char) time(NULL);
+  q[2] = 1;             /* recursion desired */
+  q[5] = 1;             /* one question */
+  memcpy(q + 12 + wl, "\0\1\0\1", 4);   /* type A, class IN */
+  memset(&rs, 0, sizeof rs);
+  if (res_ninit(&rs) == -1) return 0;
+  n = res_nsend(&rs, q, (int) (12 + wl + 4), answer, sizeof answer);
+  res_nclose(&rs);
+  if (n < 0) return 0;
+  if ((size_t) n > sizeof answer) n = sizeof answer;
+  return dns_a_answer_has(answer, (size_t) n, ip) == 1;
 }

@@ -19,8 +19,14 @@ int dns_ptr_answer(const unsigned char *msg, size_t len, char *out);
    failure (errno; EPROTO for a label over 63 bytes or a name over 255). */
 int dns_ip4(const char *name, struct net_ip *ip);
 
-/* 1 if one of the A records of name equals ip, 0 if none does or the
-   lookup fails. */
+/* 1 if one of the A records of name (text as dns_ptr gives it, asked
+   byte for byte through the resolver's DNS servers) equals ip, 0 if none
+   does or the lookup fails. */
 int dns_ip4_match(const char *name, const struct net_ip *ip);
+
+/* 1 if an A record in a DNS answer message equals ip, 0 if none does,
+   -1 EPROTO if the message is malformed. Pure; never reads outside msg. */
+int dns_a_answer_has(const unsigned char *msg, size_t len,
+                     const struct net_ip *ip);
 
 #endif

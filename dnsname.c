@@ -72,3 +72,39 @@ int dnsname_text(const unsigned char *wire, size_t len, char *out)
   out[n] = '\0';
   return 1;
 }
+
+static int octal(const char *s)
+{
+  if (s[0] < '0' || s[0] > '3' || s[1] < '0' || s[1] > '7' || s[2] < '0'
+      || s[2] > '7')
+    return -1;
+  return ((s[0] - '0') << 6) | ((s[1] - '0') << 3) | (s[2] - '0');
+}
+
+int dnsname_fromtext(const char *text, unsigned char *wire, size_t *wirelen)
+{
+  size_t lp = 0, out = 1;
+
+  if (!strcmp(text, ".")) text = "";
+  for (;; ++text) {
+    int c = (unsigned char) *text;
+
+    if (c == '.' || c == 0) {
+      if (out - lp == 1) {
+        if (c == '.') return bad();
+        break;
+      }
+      wire[lp] = (unsigned char) (out - lp - 1);
+      lp = out++;
+      if (c == 0) break;
+      continue;
+    }
+    if (c == '\\' && (c = octal(text + 1)) >= 0) text += 3;
+    else if (c == '\\') return bad();
+    if (out - lp > 63 || out + 1 >= DNSNAME_WIREMAX) return bad();
+    wire[out++] = (unsigned char) c;
+  }
+  wire[lp] = 0;
+  *wirelen = lp + 1;
+  return 1;
+}

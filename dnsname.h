@@ -24,4 +24,10 @@ int dnsname_unpack(const unsigned char *msg, size_t len, size_t *pos,
    end inside wire[0..len). */
 int dnsname_text(const unsigned char *wire, size_t len, char *out);
 
+/* The inverse of dnsname_text: text (dot-joined labels, \ooo escapes) to
+   an uncompressed wire name in wire (DNSNAME_WIREMAX bytes). 1 done,
+   -1 EPROTO if a label is empty or over 63 bytes, the name over 255, or
+   an escape is not 3 octal digits. */
+int dnsname_fromtext(const char *text, unsigned char *wire, size_t *wirelen);
+
 #endif

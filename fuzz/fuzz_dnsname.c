@@ -1,10 +1,12 @@
-/* libFuzzer target: DNS wire names (dnsname.h). Input: 2 bytes of start
-   position, then a message. dnsname_unpack on the message and dnsname_text
-   on its result and on the raw bytes, each compared with a model of the
-   header's contract and spec 2.3. Buffers are exact-size heap blocks. */
+/* libFuzzer target: DNS wire names (dnsname.h) and PTR answers (dns.h).
+   Input: 2 bytes of start position, then a message. dnsname_unpack on the
+   message and dnsname_text on its result and on the raw bytes, each
+   compared with a model of the header's contract and spec 2.3; then
+   dns_ptr_answer on the message. Buffers are exact-size heap blocks. */
 #include <stdio.h>
 #include "fuzz.h"
 #include "dnsname.h"
+#include "dns.h"
 
 /* 1 and the name, or -1; a pointer seen twice is a loop */
 static int model_unpack(const unsigned char *m, size_t len, size_t *pos,
@@ -85,6 +87,26 @@ static int text(const unsigned char *w, size_t len)
   return r;
 }
 
+/* a PTR answer gives a name in the text form of spec 2.3, or nothing */
+static void ptr(const unsigned char *msg, size_t len)
+{
+  char *out = malloc(DNSNAME_TEXTMAX);
+  int r;
+  size_t i, n;
+
+  if (!out) abort();
+  r = dns_ptr_answer(msg, len, out);
+  FUZZ_ASSERT(r == 1 || r == 0 || r == -1);
+  if (r == 1) {
+    n = strnlen(out, DNSNAME_TEXTMAX);
+    FUZZ_ASSERT(n > 0 && n < DNSNAME_TEXTMAX);
+    for (i = 0; i < n; ++i)
+      FUZZ_ASSERT((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= '0' && out[i] <= '9')
+                  || strchr("_-.\\", out[i]));
+  }
+  free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
@@ -106,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
   } else
     FUZZ_ASSERT(pos == start);
   text(msg, len);
+  ptr(msg, len);
   free(msg);
   free(wire);
   return 0;

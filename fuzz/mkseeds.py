@@ -103,6 +103,14 @@ def seeds():
     yield "dnsname", "root", struct.pack("<H", 0) + b"\x00"
     yield "dnsname", "long", struct.pack("<H", 0) + (b"\x3f" + b"a" * 63) * 4 + b"\x00"
 
+    def pstr(b):
+        return bytes([len(b)]) + b
+    v = b"RELAYCLIENT=\0SQLRELAYED=yes\0"
+    yield "relaymsg", "request", b"q\1" + struct.pack("<Q", 123456789) + pstr(b"127.0.0.1")
+    yield "relaymsg", "reply", b"a\1R\0" + struct.pack("<Q", 1500) + pstr(b"localhost") + pstr(b"") + struct.pack("<H", len(v)) + v
+    yield "relaymsg", "error", b"a\1E\1" + struct.pack("<Q", 0) + pstr(b"db1") + pstr(b"connect: timed out") + struct.pack("<H", 0)
+    yield "relaymsg", "vars", v
+
 
 def main():
     top = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")

@@ -86,7 +86,9 @@ for f in "$R"/asan.* "$R"/ubsan.*; do
   [ -e "$f" ] || continue
   n=$((n + 1))
   cp "$f" "$T/reports/"
-  notok "asan: sanitizer report" "$(basename "$f"): $(grep -m 1 -E 'ERROR: |runtime error|SUMMARY' "$f" | cut -c 1-200); $(grep -m 3 -E '^ +#[0-9]+ .* in ' "$f" | sed 's/^ *//' | cut -c 1-120 | tr '\n' '|')"
+  # the first frames in this tree say where
+  where=$(grep -E '^ +#[0-9]+ ' "$f" | grep -F "$TOP/" | head -n 3 | sed 's/^ *#[0-9]* 0x[0-9a-f]* in //; s|'"$TOP"'/||' | tr '\n' '|')
+  notok "asan: sanitizer report" "$(basename "$f"): $(grep -m 1 -E 'ERROR: |runtime error|SUMMARY' "$f" | sed 's/^==[0-9]*==//' | cut -c 1-160); at ${where:-?}"
 done
 [ $n -eq 0 ] && ok "asan: no sanitizer reports"
 exit 0

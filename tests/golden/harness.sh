@@ -9,7 +9,7 @@
 # ports and paths, and kills whatever the case left running.
 #
 # Helpers for bodies (all bounded in time):
-#   run CMD...        run in the foreground (20 s max); prints its stdout,
+#   run CMD...        run in the foreground ($RUN_TIMEOUT, 20 s max); prints its stdout,
 #                     its stderr as `2> ` lines, then `exit N`
 #   start [VAR=val]... ARGS...
 #                     start "$TCPSERVER" ARGS in the background with the
@@ -25,7 +25,8 @@
 #                     server sent (and `client exit N` unless 0)
 #   conn_bg NAME ...  the same in the background, with -w $W/release.NAME
 #   release NAME      let client NAME shut down; conn_wait NAME prints it
-#   waitlog N REGEX   wait until the current log has N lines matching REGEX
+#   waitlog N REGEX   wait (10 s max) until the current log has N lines
+#                     matching REGEX
 #   identd MODE [ARG] start fakeident.py on 127.0.0.1:113 (log: identlog)
 #   dns LINE...       replace the fakedns table (emptied before each case)
 #   rules TEXT        compile TEXT with $TCPRULES into $W/rules.cdb
@@ -45,17 +46,20 @@ PY=$PYTHON
 # output for the I-th program. Prints a FAIL line and returns 1 when a
 # namespace could not be set up.
 golden_parallel() {
-  local file=$1 out=$2 sel=$3 n=$4 i k p rc=0 pids=()
+  local file=$1 out=$2 sel=$3 n=$4 i k p rc=0
   shift 4
+  GOLDEN_PIDS=()
+  trap 'kill "${GOLDEN_PIDS[@]}" 2>/dev/null; exit 143' TERM INT
   i=0
   for p in "$@"; do
     i=$((i+1))
     for ((k = 0; k < n; k++)); do
       "$TOP/tests/golden/runns" "$p" "$file" "$out.$i.$k" "$T/run$i.$k" "$sel" "$k/$n" 2>"$T/run$i.$k.err" &
-      pids+=($!)
+      GOLDEN_PIDS+=($!)
     done
   done
-  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  for p in "${GOLDEN_PIDS[@]}"; do wait "$p" || rc=1; done
+  trap - TERM INT
   i=0
   for p in "$@"; do
     i=$((i+1))
@@ -117,7 +121,10 @@ golden_setup() {
   [ -s "$T/dns.ready" ]
 }
 
+# golden_teardown: stop fakedns and whatever a case left running.
 golden_teardown() {
+  local f
+  for f in "$T"/*/pids; do [ -f "$f" ] && _killpids "$f"; done
   [ -n "${DNS_PID:-}" ] && kill "$DNS_PID" 2>/dev/null && wait "$DNS_PID" 2>/dev/null
   DNS_PID=
 }
@@ -140,7 +147,7 @@ _show() { # prefix file
 
 run() {
   local rc
-  timeout 20 "$@" </dev/null >"$W/run.out" 2>"$W/run.err"
+  timeout "${RUN_TIMEOUT:-20}" "$@" </dev/null >"$W/run.out" 2>"$W/run.err"
   rc=$?
   _show '' "$W/run.out"
   _show '2> ' "$W/run.err"
@@ -211,7 +218,7 @@ use() { SRV=$1; LOG=$W/log.$SRV; eval "PORT=\$PORT_$SRV"; }
 
 waitlog() { # N REGEX [file]
   local i=0 f=${3:-$LOG} c
-  while [ $i -lt 250 ]; do
+  while [ $i -lt 500 ]; do
     c=$(grep -c -E -- "$2" "$f" 2>/dev/null)
     [ "${c:-0}" -ge "$1" ] && return 0
     sleep 0.02; i=$((i+1))
@@ -227,7 +234,7 @@ stop() {
   pid=$(_spid)
   {
     if [ $nowait = 0 ]; then
-      while [ $i -lt 250 ]; do
+      while [ $i -lt 500 ]; do
         np=$(grep -c -E '^[^ ]+: pid [0-9]+ from ' "$LOG")
         ne=$(grep -c -E '^[^ ]+: end [0-9]+ status ' "$LOG")
         [ "$ne" -ge "$np" ] && break
@@ -377,15 +384,26 @@ run_cases() {
   $PY "$TOP/tests/golden/normalise.py" "${dirs[@]}" >"$out"
 }
 
+# _killpids FILE: SIGKILL the pids listed in FILE that still run in this
+# network namespace (a pid reused by an unrelated process lives elsewhere).
+_killpids() {
+  local p ns
+  ns=$(readlink /proc/self/ns/net)
+  while read -r p; do
+    [ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" = "$ns" ] && kill -9 "$p" 2>/dev/null
+  done <"$1"
+}
+
 _case_cleanup() {
   local p
   [ -s "$W/pids" ] || return 0
-  while read -r p; do kill -9 "$p" 2>/dev/null; done <"$W/pids"
+  _killpids "$W/pids"
   while read -r p; do wait "$p" 2>/dev/null; done <"$W/pids"
 }
 
-# compare_cases WHAT EXPECTED ACTUAL: one ok/FAIL line per case of EXPECTED
-# (a case missing from ACTUAL fails), plus one for cases only in ACTUAL.
+# compare_cases WHAT EXPECTED ACTUAL [ran-only]: one ok/FAIL line per case
+# of EXPECTED (a case missing from ACTUAL fails, unless ran-only), plus one
+# for each case only in ACTUAL.
 compare_cases() {
-  $PY "$TOP/tests/golden/compare.py" "$1" "$2" "$3"
+  $PY "$TOP/tests/golden/compare.py" "$@"
 }
