@@ -4,9 +4,11 @@
 #include "childenv.h"
 
 #define FROMRULE 1            /* env[i] was set by a rule */
-#define OWNED 2               /* env[i] was allocated here */
+#define OWNED 2               /* env[i] was malloc'd here */
 
 static char **env;            /* env[0..len) then NULL */
+static char arena[2048];      /* first strings: no heap work in the child */
+static size_t arenaused;
 static unsigned char *rule;   /* rule[i]: FROMRULE | OWNED bits of env[i] */
 static size_t len, cap;
 
@@ -38,6 +40,7 @@ int childenv_init(char *const *inherited)
 
   while (inherited && inherited[n]) ++n;
   len = 0;
+  arenaused = 0;
   if (grow(n + 1) == -1) return -1;
   for (len = 0; len < n; ++len) {
     env[len] = inherited[len];
@@ -71,18 +74,25 @@ static int add(const char *name, size_t namelen, const char *value,
                size_t valuelen, unsigned char fromrule)
 {
   size_t total = namelen + valuelen + 2;
+  unsigned char owned = 0;
   char *s;
 
   if (total < namelen || grow(len + 2) == -1) goto nomem;
-  s = malloc(total);
-  if (!s) goto nomem;
+  if (total <= sizeof arena - arenaused) {
+    s = arena + arenaused;
+    arenaused += total;
+  } else {
+    s = malloc(total);
+    if (!s) goto nomem;
+    owned = OWNED;
+  }
   memcpy(s, name, namelen);
   s[namelen] = '=';
   memcpy(s + namelen + 1, value, valuelen);
   s[total - 1] = '\0';
   drop(name, namelen);
   env[len] = s;
-  rule[len++] = (unsigned char) (fromrule | OWNED);
+  rule[len++] = (unsigned char) (fromrule | owned);
   env[len] = NULL;
   return 0;
 nomem:

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "fmt.h"
 #include "net.h"
 
 void net_ip4(struct net_ip *ip, unsigned char a, unsigned char b,
@@ -51,20 +52,6 @@ int net_ip4_scan(const char *s, struct net_ip *ip)
   if (n < 4) return 0;
   net_ip4(ip, part[0], part[1], part[2], part[3]);
   return 1;
-}
-
-static size_t fmt_ulong(char *out, unsigned long u)
-{
-  char tmp[24];
-  size_t n = 0, i;
-
-  do {
-    tmp[n++] = (char) ('0' + u % 10);
-    u /= 10;
-  } while (u);
-  for (i = 0; i < n; ++i) out[i] = tmp[n - 1 - i];
-  out[n] = '\0';
-  return n;
 }
 
 size_t net_ip_fmt(char *out, const struct net_ip *ip)

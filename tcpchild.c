@@ -1,12 +1,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "childenv.h"
 #include "dns.h"
 #include "errstr.h"
+#include "fmt.h"
 #include "ident.h"
 #include "logfield.h"
 #include "msg.h"
@@ -17,17 +17,18 @@
 
 extern char **environ;
 
-/* The connection as tcpserver sees it; NULL host/info = unknown. */
+/* The connection as tcpserver sees it; NULL host/info = unknown. The
+   large buffers come last: they are touched only when used. */
 struct conn {
-  char pid[24];
+  char pid[FMT_ULONG];
   struct net_ip localip, remoteip;
   unsigned int localport, remoteport;
   char localipstr[NET_IPFMT], remoteipstr[NET_IPFMT];
   char remoteportstr[NET_PORTFMT];
   const char *localhost, *remotehost, *remoteinfo;
-  char localname[DNSNAME_TEXTMAX], remotename[DNSNAME_TEXTMAX];
-  char info[IDENT_MAX + 1];
   int denied;
+  char info[IDENT_MAX + 1];
+  char localname[DNSNAME_TEXTMAX], remotename[DNSNAME_TEXTMAX];
 };
 
 _Noreturn static void drop(const char *a, const char *b, const char *c,
@@ -162,10 +163,10 @@ _Noreturn void tcpchild_run(const struct tcpconf *c, int t,
                             const struct net_ip *remote,
                             unsigned int remoteport)
 {
+  /* zero: static, and only this fresh child ever writes it */
   static struct conn k;
 
-  memset(&k, 0, sizeof k);
-  snprintf(k.pid, sizeof k.pid, "%ld", (long) getpid());
+  fmt_ulong(k.pid, (unsigned long) getpid());
   k.remoteip = *remote;
   k.remoteport = remoteport;
   net_ip_fmt(k.remoteipstr, remote);

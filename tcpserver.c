@@ -1,20 +1,23 @@
 #include <errno.h>
 #include <grp.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "childenv.h"
 #include "dns.h"
 #include "errstr.h"
+#include "fmt.h"
 #include "msg.h"
 #include "net.h"
 #include "relayask.h"
 #include "scan.h"
 #include "sgetopt.h"
 #include "tcpchild.h"
+
+extern char **environ;
 
 static const char usage[] =
   "tcpserver [ -1UXpPhHrRoOdDqQv ] [ -c limit ] [ -x rules.cdb ]"
@@ -35,26 +38,26 @@ static int (*reap_hook)(pid_t pid, int status);
 
 static void printstatus(void)
 {
-  char n[24], l[24];
+  char n[FMT_ULONG], l[FMT_ULONG];
 
   if (msg_verbosity() < 2) return;
-  snprintf(n, sizeof n, "%lu", (unsigned long) numchildren);
-  snprintf(l, sizeof l, "%lu", limit);
+  fmt_ulong(n, numchildren);
+  fmt_ulong(l, limit);
   msg_line(2, "status: ", n, "/", l, NULL);
 }
 
 /* Runs only while the main flow sits in accept() or sigsuspend(). */
 static void sigchld(int sig)
 {
-  char p[24], s[24];
+  char p[FMT_ULONG], s[FMT_ULONG];
   int e = errno, wstat;
   pid_t pid;
 
   (void) sig;
   while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
     if (reap_hook && reap_hook(pid, wstat) == 1) continue;
-    snprintf(p, sizeof p, "%ld", (long) pid);
-    snprintf(s, sizeof s, "%u", (unsigned) wstat);
+    fmt_ulong(p, (unsigned long) pid);
+    fmt_ulong(s, (unsigned) wstat);
     msg_line(2, "end ", p, " status ", s, NULL);
     if (numchildren) --numchildren;
     printstatus();
@@ -247,6 +250,8 @@ int main(int argc, char **argv)
   if (!*++argv) msg_usage(usage);
   conf.argv = argv;
   conf.path = getenv("PATH");
+  /* the table sized here is inherited: children need not set up a heap */
+  if (childenv_init(environ) == -1) msg_fatal(111, "out of memory", NULL);
   signals_catch();
   resolve_host(host, &ip);
   conf.listenfd = listen_on(&ip, port);

@@ -1,8 +1,10 @@
 /* libFuzzer target: DNS wire names (dnsname.h) and PTR answers (dns.h).
    Input: 2 bytes of start position, then a message. dnsname_unpack on the
    message and dnsname_text on its result and on the raw bytes, each
-   compared with a model of the header's contract and spec 2.3; then
-   dns_ptr_answer on the message. Buffers are exact-size heap blocks. */
+   compared with a model of the header's contract and spec 2.3, and
+   dnsname_fromtext checked as the inverse of dnsname_text (on those names
+   and on the input read as text); then dns_ptr_answer and
+   dns_a_answer_has on the message. Buffers are exact-size heap blocks. */
 #include <stdio.h>
 #include "fuzz.h"
 #include "dnsname.h"
@@ -87,6 +89,55 @@ static int text(const unsigned char *w, size_t len)
   return r;
 }
 
+static void lower(unsigned char *w, size_t len)
+{
+  size_t i;
+  for (i = 0; i < len; ++i)
+    if (w[i] >= 'A' && w[i] <= 'Z') w[i] = (unsigned char) (w[i] - 'A' + 'a');
+}
+
+/* fromtext(text(w)) is w with its labels lowercased */
+static void roundtrip(const unsigned char *w, size_t wl)
+{
+  char *t = malloc(DNSNAME_TEXTMAX);
+  unsigned char *back = malloc(DNSNAME_WIREMAX), *want = malloc(wl ? wl : 1);
+  size_t bl = 0, tl;
+  char *copy;
+
+  if (!t || !back || !want) abort();
+  FUZZ_ASSERT(dnsname_text(w, wl, t) == 1);
+  tl = strlen(t);
+  copy = malloc(tl + 1);               /* exact size: overreads show */
+  if (!copy) abort();
+  memcpy(copy, t, tl + 1);
+  FUZZ_ASSERT(dnsname_fromtext(copy, back, &bl) == 1);
+  memcpy(want, w, wl);
+  lower(want, wl);
+  FUZZ_ASSERT(bl == wl && !memcmp(back, want, wl));
+  free(copy);
+  free(want);
+  free(back);
+  free(t);
+}
+
+/* any text that converts gives a well formed name */
+static void fromtext(const unsigned char *msg, size_t len)
+{
+  char *s = malloc(len + 1);
+  unsigned char *w = malloc(DNSNAME_WIREMAX);
+  size_t wl = 0;
+
+  if (!s || !w) abort();
+  memcpy(s, msg, len);
+  s[len] = 0;
+  if (dnsname_fromtext(s, w, &wl) == 1) {
+    FUZZ_ASSERT(wl >= 1 && wl <= DNSNAME_WIREMAX);
+    roundtrip(w, wl);
+  }
+  free(w);
+  free(s);
+}
+
 /* a PTR answer gives a name in the text form of spec 2.3, or nothing */
 static void ptr(const unsigned char *msg, size_t len)
 {
@@ -105,6 +156,12 @@ static void ptr(const unsigned char *msg, size_t len)
                   || strchr("_-.\\", out[i]));
   }
   free(out);
+  if (len >= 4) {
+    struct net_ip ip;
+    net_ip4(&ip, msg[0], msg[1], msg[2], msg[3]);
+    r = dns_a_answer_has(msg, len, &ip);
+    FUZZ_ASSERT(r == 1 || r == 0 || r == -1);
+  }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
@@ -125,10 +182,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     FUZZ_ASSERT(pos == mpos && pos <= len && wl == mwl && wl <= DNSNAME_WIREMAX);
     FUZZ_ASSERT(!memcmp(wire, mw, wl));
     FUZZ_ASSERT(text(wire, wl) == 1); /* what unpack gives is a name */
+    roundtrip(wire, wl);
   } else
     FUZZ_ASSERT(pos == start);
   text(msg, len);
   ptr(msg, len);
+  fromtext(msg, len);
   free(msg);
   free(wire);
   return 0;

@@ -101,6 +101,9 @@ def seeds():
     yield "dnsname", "answer", struct.pack("<H", len(msg) - 11) + msg
     yield "dnsname", "loop", struct.pack("<H", 0) + b"\xc0\x00"
     yield "dnsname", "root", struct.pack("<H", 0) + b"\x00"
+    yield "dnsname", "text", b"\0\0www.Example.COM"
+    yield "dnsname", "textesc", b"\0\0a\\001b\\045c\\072d\\177e\\134f\\040g.example"
+    yield "dnsname", "textroot", b"\0\0."
     yield "dnsname", "long", struct.pack("<H", 0) + (b"\x3f" + b"a" * 63) * 4 + b"\x00"
 
     def pstr(b):

@@ -15,6 +15,7 @@ what="tcpserver vs Debian"
 [ -x "$ORACLE" ] || { notok "$what" "no oracle $ORACLE (apt-get install ucspi-tcp)"; exit 0; }
 unshare -n -m -u true 2>/dev/null || { notok "$what" "cannot create a private network namespace (unshare -n -m -u)"; exit 0; }
 golden_probe || { notok "$what" "cannot build the test programs"; exit 0; }
+export NORMALISE_PORTS=collapse
 golden_parallel "$TOP/tests/golden/diff.cases" "$T/out" "${CASES:-}" 2 "$ORACLE" "$TCPSERVER" || exit 0
 compare_cases "$what" "$T/out.1" "$T/out.2"
 [ -n "${GOLDEN_KEEP:-}" ] && cp "$T/out.1" "$GOLDEN_KEEP.oracle" && cp "$T/out.2" "$GOLDEN_KEEP.ours"

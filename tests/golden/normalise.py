@@ -6,8 +6,11 @@ MAP lines are `kind<TAB>value<TAB>name`: kind `str` replaces the text
 anywhere (longest first), kind `num` replaces the number where it is not
 part of a longer number. Pids in tcpserver log lines (`pid N`, `ok N`,
 `deny N`, `end N`) become $PID1, $PID2, ... in order of first appearance.
-Inode numbers in `socket:[N]` and `pipe:[N]` become N.
+Inode numbers in `socket:[N]` and `pipe:[N]` become N. With
+NORMALISE_PORTS=collapse (differential runs), every $PORTn is $PORTn: the
+kernel may hand a closed server's port to a later one in one run only.
 """
+import os
 import re
 import sys
 
@@ -34,6 +37,8 @@ def normalise(d):
         for value, name in nums:
             line = re.sub(r"(?<![0-9])%s(?![0-9])" % re.escape(value), lambda m, n=name: n, line)
         line = re.sub(r"(socket|pipe):\[\d+\]", r"\1:[N]", line)
+        if os.environ.get("NORMALISE_PORTS") == "collapse":
+            line = re.sub(r"\$PORT\d*", "$PORTn", line)
         out.append(line)
     return "\n".join(out)
 
