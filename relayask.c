@@ -12,9 +12,11 @@
 #include <unistd.h>
 #include "childenv.h"
 #include "errstr.h"
+#include "fmt.h"
 #include "msg.h"
 #include "relayask.h"
 #include "relaymsg.h"
+#include "relayskip.h"
 #include "sqlconf.h"
 
 #define SEC 1000000000ull
@@ -206,15 +208,14 @@ static int await_reply(int fd, uint64_t deadline, struct relaymsg_reply *a,
 }
 
 /* The helper's reply for ip, or -1 with *why set. */
-static int ask(const char *ip, struct relaymsg_reply *a, const char **why)
+static int ask_helper(const char *ip, struct relaymsg_reply *a,
+                      const char **why)
 {
   struct relaymsg_request q;
   char buf[RELAYMSG_MAX];
   size_t n, len = strlen(ip);
   int sv[2], r;
 
-  if (!page || fd_client < 0) { *why = "helper not started"; return -1; }
-  if (!page->up) { *why = "helper not running"; return -1; }
   if (len > RELAYMSG_IPMAX) { *why = "address too long"; return -1; }
   q.deadline = relaymsg_now() + (uint64_t) page->budget_ms * 1000000u;
   memcpy(q.ip, ip, len + 1);
@@ -230,6 +231,16 @@ static int ask(const char *ip, struct relaymsg_reply *a, const char **why)
   if (r == 0) r = await_reply(sv[0], q.deadline, a, why);
   close(sv[0]);
   return r;
+}
+
+/* The answer for ip: the helper's shortcut if one holds, else the
+   helper's reply; -1 with *why set if there is none. */
+static int ask(const char *ip, struct relaymsg_reply *a, const char **why)
+{
+  if (!page || fd_client < 0) { *why = "helper not started"; return -1; }
+  if (!page->up) { *why = "helper not running"; return -1; }
+  if (relayskip_get(&page->skip, control, a)) return 0;
+  return ask_helper(ip, a, why);
 }
 
 /* s with every byte outside printable ASCII (space too unless spaces)
@@ -267,12 +278,12 @@ static int apply(const struct relaymsg_reply *a)
 
 int relayask_child(const char *ip, int denied)
 {
-  static struct relaymsg_reply a;
-  char pid[24], sip[RELAYMSG_TEXTMAX + 1], srv[RELAYMSG_TEXTMAX + 1];
+  static struct relaymsg_reply a;   /* zero: static, in a fresh child */
+  char pid[FMT_ULONG], sip[RELAYMSG_TEXTMAX + 1], srv[RELAYMSG_TEXTMAX + 1];
   char why[RELAYMSG_TEXTMAX + 1];
   const char *cause = "";
 
-  snprintf(pid, sizeof pid, "%ld", (long) getpid());
+  fmt_ulong(pid, (unsigned long) getpid());
   clean(sip, ip, 0);
   if (denied || childenv_fromrule("RELAYCLIENT") || getenv("RELAYCLIENT")) {
     msg_line(2, "sql ", pid, " skip ", sip,
@@ -280,7 +291,6 @@ int relayask_child(const char *ip, int denied)
              (char *) 0);
     return RELAYASK_SKIPPED;
   }
-  memset(&a, 0, sizeof a);
   if (ask(ip, &a, &cause) == -1) {
     msg_warn("sql ", pid, " error ", sip, " -: ", cause, (char *) 0);
     return -1;

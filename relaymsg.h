@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 /* The messages between a tcpserver child and sqlrelayd (one SOCK_SEQPACKET
    message each way), and the page the two share. Pure encode/decode: every
@@ -25,6 +27,7 @@ struct relaymsg_request {
 struct relaymsg_reply {
   int result;                         /* RELAYMSG_RELAY, _NORELAY, _ERROR */
   int reported;                       /* the helper already logged the cause */
+  int tried;                          /* helper only: a database was asked */
   unsigned long usec;                 /* time the lookup took */
   char server[RELAYMSG_TEXTMAX + 1];  /* "" when no server was involved */
   char why[RELAYMSG_TEXTMAX + 1];
@@ -32,11 +35,31 @@ struct relaymsg_reply {
   size_t varslen;
 };
 
+/* What identifies one version of the control file. */
+struct relayskip_file {
+  int err;
+  dev_t dev;
+  ino_t ino;
+  off_t size;
+  struct timespec mtim, ctim;
+};
+
+/* The shortcut sqlrelayd publishes (relayskip.h). */
+struct relayskip {
+  _Atomic unsigned seq;              /* odd while being written */
+  uint64_t until;                    /* CLOCK_MONOTONIC ns; 0: none */
+  struct relayskip_file file;
+  int reported;
+  char server[RELAYMSG_TEXTMAX + 1];
+  char why[RELAYMSG_TEXTMAX + 1];
+};
+
 /* Shared by tcpserver, its children and sqlrelayd (MAP_SHARED memfd). */
 struct relaymsg_page {
   _Atomic int up;                     /* parent: 1 while a helper runs */
   _Atomic int pid;                    /* parent: the helper's pid */
   _Atomic unsigned budget_ms;         /* helper: longest wait for a reply */
+  struct relayskip skip;              /* helper: known errors, for a moment */
 };
 #define RELAYMSG_BUDGET_DEFAULT 6500
 

@@ -286,6 +286,7 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *
     sqlfail_failed(key, c->retry, a->why);
   }
 done:
+  a->tried = tried;
   a->result = res;
   a->usec = (unsigned long)(usecs() - t0);
   return res;

@@ -14,6 +14,7 @@ struct sqlrelay_answer {
   char server[256];        /* the server that answered (or failed last) */
   char why[256];           /* the cause of an error; never the password */
   unsigned long usec;      /* time taken by the lookup */
+  int tried;               /* 1 if a server was contacted, 0 if all skipped */
 };
 
 /* Once, before any thread starts. 0 ok, -1 error. */

@@ -17,10 +17,10 @@
 #include "errstr.h"
 #include "msg.h"
 #include "relaymsg.h"
+#include "relayskip.h"
 #include "sqlconf.h"
 #include "sqlrelay.h"
 
-#define CHECK_NS 100000000u   /* stat the control file at most this often */
 #define MAXTHREADS 64
 
 /* One version of the control file. refs: cur holds one, each worker
@@ -29,23 +29,15 @@ struct gen {
   struct sqlconf c;
   int usable;
   char cause[RELAYMSG_TEXTMAX + 1];
+  struct relayskip_file file;  /* the control file this was loaded from */
   unsigned long refs;
-};
-
-struct fileid {
-  int err;
-  dev_t dev;
-  ino_t ino;
-  off_t size;
-  struct timespec mtim, ctim;
 };
 
 static const char *path;
 static struct relaymsg_page *page;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct gen *cur;      /* guarded by lock */
-static struct fileid seen;   /* guarded by lock */
-static uint64_t checked;     /* guarded by lock */
+static pthread_mutex_t skiplock = PTHREAD_MUTEX_INITIALIZER;
 
 static void report(void *arg, const char *problem)
 {
@@ -95,45 +87,22 @@ static void gen_drop(struct gen *g)
   pthread_mutex_unlock(&lock);
 }
 
-static void fileid_get(struct fileid *id)
-{
-  struct stat st;
-
-  memset(id, 0, sizeof *id);
-  if (stat(path, &st) == -1) { id->err = errno; return; }
-  id->dev = st.st_dev;
-  id->ino = st.st_ino;
-  id->size = st.st_size;
-  id->mtim = st.st_mtim;
-  id->ctim = st.st_ctim;
-}
-
-static int fileid_same(const struct fileid *a, const struct fileid *b)
-{
-  return a->err == b->err && a->dev == b->dev && a->ino == b->ino &&
-         a->size == b->size && a->mtim.tv_sec == b->mtim.tv_sec &&
-         a->mtim.tv_nsec == b->mtim.tv_nsec &&
-         a->ctim.tv_sec == b->ctim.tv_sec && a->ctim.tv_nsec == b->ctim.tv_nsec;
-}
-
-/* The current control file, reloaded if it changed. NULL: out of memory. */
+/* The current control file, reloaded if it changed since the last
+   request (one stat per request: an edit counts from the next
+   connection). NULL: out of memory. */
 static struct gen *conf_acquire(void)
 {
   struct gen *g;
-  struct fileid id;
-  uint64_t now = relaymsg_now();
+  struct relayskip_file id;
 
+  relayskip_file_get(path, &id);
   pthread_mutex_lock(&lock);
-  if (!cur || now - checked >= CHECK_NS) {
-    checked = now;
-    fileid_get(&id);
-    if (!cur || !fileid_same(&id, &seen)) {
-      g = gen_load();
-      if (g) {
-        if (cur) { sqlrelay_forget_failures(); gen_drop_locked(cur); }
-        cur = g;
-        seen = id;
-      }
+  if (!cur || !relayskip_file_same(&id, &cur->file)) {
+    g = gen_load();
+    if (g) {
+      if (cur) { sqlrelay_forget_failures(); gen_drop_locked(cur); }
+      g->file = id;
+      cur = g;
     }
   }
   g = cur;
@@ -201,6 +170,7 @@ static void lookup(struct gen *g, struct sqlrelay *r, int rerr, const char *ip,
   if (!r) { set_error(a, errstr(rerr)); return; }
   memset(&sa, 0, sizeof sa);
   a->result = sqlrelay_lookup(r, ip, &sa);
+  a->tried = sa.tried;
   if (a->result < 0) a->result = RELAYMSG_ERROR;
   a->usec = sa.usec;
   memcpy(a->server, sa.server, RELAYMSG_TEXTMAX);
@@ -209,6 +179,27 @@ static void lookup(struct gen *g, struct sqlrelay *r, int rerr, const char *ip,
   if (g->c.setslen > RELAYMSG_VARSMAX) { set_error(a, "set lines too long"); return; }
   memcpy(a->vars, g->c.sets, g->c.setslen);
   a->varslen = g->c.setslen;
+}
+
+/* Lets children skip asking while the answer cannot change: the control
+   file is unusable, or every server is in its retry period. */
+static void shortcut(const struct gen *g, const struct relaymsg_reply *a)
+{
+  uint64_t ns = RELAYSKIP_NS;
+
+  if (!page || !g) return;
+  if (g->usable && (a->result != RELAYMSG_ERROR || a->tried)) {
+    pthread_mutex_lock(&skiplock);
+    relayskip_clear(&page->skip);
+    pthread_mutex_unlock(&skiplock);
+    return;
+  }
+  if (g->usable && (uint64_t) g->c.retry * 1000000000u < ns)
+    ns = (uint64_t) g->c.retry * 1000000000u;
+  if (!ns) return;
+  pthread_mutex_lock(&skiplock);
+  relayskip_publish(&page->skip, a, relaymsg_now() + ns, &g->file);
+  pthread_mutex_unlock(&skiplock);
 }
 
 static void answer(int fd, struct relaymsg_reply *a)
@@ -248,6 +239,7 @@ static void *worker(void *arg)
     if (mine && mine->usable && !r && !(r = sqlrelay_new(&mine->c))) rerr = errno;
     memset(a, 0, sizeof *a);
     lookup(mine, r, rerr, q.ip, a);
+    shortcut(mine, a);
     answer(fd, a);
   }
   return NULL;
