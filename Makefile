@@ -52,7 +52,7 @@ test:
 demo:
 	tests/demo
 
-bench: all
+bench:
 	bench/run
 
 fuzz:
