@@ -95,7 +95,11 @@ int main(int argc, char **argv)
   res = sqlconf_load(&c, path, report, NULL);
   if (res < 0) msg_fatal(111, "unable to read ", path, ": ", errstr(errno), NULL);
   if (res == 0) msg_fatal(100, path, ": unusable", NULL);
-  if (argc < 2) { show(&c); return 0; }
+  if (argc < 2) {
+    show(&c);
+    sqlconf_free(&c);
+    return 0;
+  }
   if (sqlrelay_init() < 0) msg_fatal(111, "unable to initialise the MySQL library", NULL);
   r = sqlrelay_new(&c);
   if (!r) msg_fatal(111, "out of memory", NULL);
