@@ -10,19 +10,9 @@
 #include "cdb/cdb.h"
 #include "cdb/cdb_hash.h"
 #include "cdb/cdb_make.h"
+#include "tests/unit.h"
 
-static int failures;
 static char path[4096];
-
-static void check(int cond, const char *what, const char *why)
-{
-  if (cond)
-    printf("ok - %s\n", what);
-  else {
-    printf("FAIL - %s: %s\n", what, why);
-    ++failures;
-  }
-}
 
 static void key_of(size_t i, char *buf, size_t size, size_t *len)
 {
@@ -113,7 +103,6 @@ static void test_roundtrip(size_t n, size_t dups, const char *what)
   check(fd != -1 && verify(fd, n, dups), what, "lookup mismatch");
   if (fd != -1) close(fd);
 }
-
 
 static void put32(unsigned char *b, uint32_t u)
 {

@@ -7,19 +7,9 @@
 #include <unistd.h>
 #include "cdb/cdb_make.h"
 #include "rules.h"
+#include "tests/unit.h"
 
-static int failures;
 static char path[4096];
-
-static void check(int cond, const char *what, const char *why)
-{
-  if (cond)
-    printf("ok - %s\n", what);
-  else {
-    printf("FAIL - %s: %s\n", what, why);
-    ++failures;
-  }
-}
 
 struct trail {
   char s[2048]; /* keys tried, each followed by '|' */

@@ -3,18 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rulesparse.h"
-
-static int failures;
-
-static void check(int cond, const char *what, const char *why)
-{
-  if (cond)
-    printf("ok - %s\n", what);
-  else {
-    printf("FAIL - %s: %s\n", what, why);
-    ++failures;
-  }
-}
+#include "tests/unit.h"
 
 struct linecase {
   const char *line;

@@ -9,16 +9,10 @@
 #include <unistd.h>
 #include "sqlconf.h"
 #include "sqlfail.h"
+#include "tests/unit.h"
 
-static int failures;
 static char probs[8192];        /* problems of the last parse, '|' separated */
 static size_t nprobs;
-
-static void check(int cond, const char *what, const char *why)
-{
-  if (cond) printf("ok - %s\n", what);
-  else { printf("FAIL - %s: %s\n", what, why); ++failures; }
-}
 
 static void collect(void *arg, const char *problem)
 {

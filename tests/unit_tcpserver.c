@@ -10,18 +10,7 @@
 #include "logfield.h"
 #include "net.h"
 #include "sgetopt.h"
-
-static int failures;
-
-static void check(int cond, const char *what, const char *why)
-{
-  if (cond)
-    printf("ok - %s\n", what);
-  else {
-    printf("FAIL - %s: %s\n", what, why);
-    ++failures;
-  }
-}
+#include "tests/unit.h"
 
 static void same(const char *what, const char *want, const char *got)
 {
