@@ -7,32 +7,8 @@ import os
 import struct
 import sys
 
-
-def cdb(records):
-    """A cdb file (spec section 5) holding (key, data) pairs in order."""
-    body = b""
-    pos = 2048
-    tables = [[] for _ in range(256)]
-    for k, d in records:
-        h = 5381
-        for c in k:
-            h = ((h << 5) + h ^ c) & 0xffffffff
-        tables[h & 255].append((h, pos))
-        body += struct.pack("<II", len(k), len(d)) + k + d
-        pos += 8 + len(k) + len(d)
-    head = b""
-    tail = b""
-    for t in tables:
-        n = 2 * len(t)
-        slots = [(0, 0)] * n
-        for h, p in t:
-            i = (h >> 8) % n
-            while slots[i][1]:
-                i = (i + 1) % n
-            slots[i] = (h, p)
-        head += struct.pack("<II", pos + len(tail), n)
-        tail += b"".join(struct.pack("<II", h, p) for h, p in slots)
-    return head + body + tail
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from cdbmodel import cdb  # noqa: E402
 
 
 RULES = [(b"1.2.3.4", b"+A=1\0"), (b"1.2.3.4", b"D\0"), (b"=a.b.c", b"D\0"),

@@ -3,38 +3,12 @@
 
 usage: mkcdb.py NAME OUTFILE, NAME one of: odd, badtable, badrecord, badslots
 """
+import os
 import struct
 import sys
 
-
-def cdbhash(key):
-    h = 5381
-    for c in key:
-        h = (((h << 5) + h) ^ c) & 0xffffffff
-    return h
-
-
-def make(records):
-    out = bytearray(2048)
-    buckets = [[] for _ in range(256)]
-    for key, data in records:
-        h = cdbhash(key)
-        buckets[h & 255].append((h, len(out)))
-        out += struct.pack('<II', len(key), len(data)) + key + data
-    header = b''
-    for b in buckets:
-        n = 2 * len(b)
-        slots = [(0, 0)] * n
-        for h, pos in b:
-            i = (h >> 8) % n
-            while slots[i][1]:
-                i = (i + 1) % n
-            slots[i] = (h, pos)
-        header += struct.pack('<II', len(out), n)
-        for s in slots:
-            out += struct.pack('<II', *s)
-    out[0:2048] = header
-    return out
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cdbmodel import cdb as make, cdbhash  # noqa: E402,F401
 
 
 ODD = [
