@@ -1,5 +1,5 @@
 /* sqlrelayd: the lookup helper that tcpserver -S starts (relayask.c).
-   fd 0: SOCK_SEQPACKET; each request carries its own reply socket.
+   fd 0: SOCK_SEQPACKET; each request carries its own reply pipe.
    fd 1: the shared page (struct relaymsg_page), replaced by /dev/null.
    Worker threads block in recvmsg on fd 0; the kernel gives each message
    to one of them. Exits on EOF (every client end closed). */
@@ -111,7 +111,7 @@ static struct gen *conf_acquire(void)
   return g;
 }
 
-/* The reply socket of a well formed request, or -1. */
+/* The reply pipe of a well formed request, or -1. */
 static int receive(struct relaymsg_request *q)
 {
   char buf[RELAYMSG_MAX];
@@ -211,7 +211,7 @@ static void answer(int fd, struct relaymsg_reply *a)
     set_error(a, "reply does not fit");
     n = relaymsg_reply_pack(buf, sizeof buf, a);
   }
-  if (n) send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (n && write(fd, buf, n) == -1) { /* the child gave up waiting */ }
   close(fd);
 }
 
