@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include "dns.h"
 
+/* one answer at a time: a child does its lookups in turn */
+static unsigned char answer[65536];
+
 static unsigned get16(const unsigned char *p)
 {
   return ((unsigned) p[0] << 8) | p[1];
@@ -99,7 +102,6 @@ int dns_a_answer_has(const unsigned char *msg, size_t len,
 
 int dns_ptr(const struct net_ip *ip, char *out)
 {
-  static unsigned char answer[65536];
   char qname[NET_IPFMT * 2 + 16];
   struct __res_state rs;
   int n;
@@ -201,7 +203,6 @@ int dns_ip4(const char *name, struct net_ip *ip)
 
 int dns_ip4_match(const char *name, const struct net_ip *ip)
 {
-  static unsigned char answer[65536];
   unsigned char q[12 + DNSNAME_WIREMAX + 4];
   struct __res_state rs;
   size_t wl;

@@ -27,7 +27,6 @@ struct relaymsg_request {
 struct relaymsg_reply {
   int result;                         /* RELAYMSG_RELAY, _NORELAY, _ERROR */
   int reported;                       /* the helper already logged the cause */
-  int tried;                          /* helper only: a database was asked */
   unsigned long usec;                 /* time the lookup took */
   char server[RELAYMSG_TEXTMAX + 1];  /* "" when no server was involved */
   char why[RELAYMSG_TEXTMAX + 1];

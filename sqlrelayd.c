@@ -159,36 +159,40 @@ static void set_error(struct relaymsg_reply *a, const char *why)
   snprintf(a->why, sizeof a->why, "%s", why);
 }
 
-/* r NULL: sqlrelay_new failed with rerr */
-static void lookup(struct gen *g, struct sqlrelay *r, int rerr, const char *ip,
-                   struct relaymsg_reply *a)
+/* r NULL: sqlrelay_new failed with rerr. Returns 1 if the answer is an
+   error reached without asking a database (control file unusable, every
+   server in its retry period): the next lookups would end the same. */
+static int lookup(struct gen *g, struct sqlrelay *r, int rerr, const char *ip,
+                  struct relaymsg_reply *a)
 {
   struct sqlrelay_answer sa;
 
-  if (!g) { set_error(a, "out of memory"); return; }
-  if (!g->usable) { set_error(a, g->cause); a->reported = 1; return; }
-  if (!r) { set_error(a, errstr(rerr)); return; }
+  if (!g) { set_error(a, "out of memory"); return 0; }
+  if (!g->usable) { set_error(a, g->cause); a->reported = 1; return 1; }
+  if (!r) { set_error(a, errstr(rerr)); return 0; }
   memset(&sa, 0, sizeof sa);
   a->result = sqlrelay_lookup(r, ip, &sa);
-  a->tried = sa.tried;
   if (a->result < 0) a->result = RELAYMSG_ERROR;
   a->usec = sa.usec;
   memcpy(a->server, sa.server, RELAYMSG_TEXTMAX);
   memcpy(a->why, sa.why, RELAYMSG_TEXTMAX);
-  if (a->result != RELAYMSG_RELAY) return;
-  if (g->c.setslen > RELAYMSG_VARSMAX) { set_error(a, "set lines too long"); return; }
+  if (a->result == RELAYMSG_ERROR) return !sa.tried;
+  if (a->result != RELAYMSG_RELAY) return 0;
+  if (g->c.setslen > RELAYMSG_VARSMAX) { set_error(a, "set lines too long"); return 0; }
   memcpy(a->vars, g->c.sets, g->c.setslen);
   a->varslen = g->c.setslen;
+  return 0;
 }
 
-/* Lets children skip asking while the answer cannot change: the control
-   file is unusable, or every server is in its retry period. */
-static void shortcut(const struct gen *g, const struct relaymsg_reply *a)
+/* Lets children skip asking while the answer cannot change (repeats:
+   see lookup), and stops them as soon as it can. */
+static void shortcut(const struct gen *g, const struct relaymsg_reply *a,
+                     int repeats)
 {
   uint64_t ns = RELAYSKIP_NS;
 
   if (!page || !g) return;
-  if (g->usable && (a->result != RELAYMSG_ERROR || a->tried)) {
+  if (!repeats) {
     pthread_mutex_lock(&skiplock);
     relayskip_clear(&page->skip);
     pthread_mutex_unlock(&skiplock);
@@ -238,8 +242,7 @@ static void *worker(void *arg)
     } else if (g) gen_drop(g);
     if (mine && mine->usable && !r && !(r = sqlrelay_new(&mine->c))) rerr = errno;
     memset(a, 0, sizeof *a);
-    lookup(mine, r, rerr, q.ip, a);
-    shortcut(mine, a);
+    shortcut(mine, a, lookup(mine, r, rerr, q.ip, a));
     answer(fd, a);
   }
   return NULL;
