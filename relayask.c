@@ -1,8 +1,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,16 +19,23 @@
 #include "relayskip.h"
 #include "sqlconf.h"
 
-_Static_assert(RELAYMSG_MAX <= PIPE_BUF, "a reply is one atomic pipe write");
+_Static_assert(sizeof(struct relayslot) <= RELAYMSG_SLOTSIZE, "a slot fits its stride");
+_Static_assert(sizeof(struct relaymsg_page) <= RELAYMSG_SLOTOFF(0), "the page fits");
+_Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
 
 #define SEC 1000000000ull
 #define BACKOFF_MIN (1 * SEC)
 #define BACKOFF_MAX (30 * SEC)
 #define STEADY (60 * SEC)   /* a helper that ran this long resets the backoff */
 
-/* Parent state; the page and fd_client are also used by the children. */
+/* Parent state; the page, fd_client and myslot are also used by the
+   children. */
 static int fd_client = -1, fd_server = -1, fd_page = -1;
 static struct relaymsg_page *page;
+static uint32_t nslots;
+static pid_t *slotpid;        /* parent: the child holding each slot; 0 free */
+static uint32_t *freeslot, nfree;
+static long myslot = -1;      /* the slot of the child forked next / this child */
 static char helper[PATH_MAX];
 static const char *control;
 static volatile sig_atomic_t helper_pid, helper_died, helper_status;
@@ -107,9 +114,16 @@ static int helper_path(void)
   return 0;
 }
 
-int relayask_start(void)
+static struct relayslot *slot_at(uint32_t i)
+{
+  return (struct relayslot *) (void *) ((char *) page + RELAYMSG_SLOTOFF(i));
+}
+
+int relayask_start(unsigned long limit)
 {
   int sv[2];
+  size_t size;
+  uint32_t i;
   void *p;
 
   control = sqlconf_path();
@@ -119,19 +133,64 @@ int relayask_start(void)
   fd_server = high(sv[1]);
   fd_page = high(memfd_create("tcpserver-sql", MFD_CLOEXEC));
   if (fd_client < 0 || fd_server < 0 || fd_page < 0) return -1;
-  if (ftruncate(fd_page, 4096) == -1) return -1;
-  p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd_page, 0);
+  nslots = limit < 1 ? 1 : limit > RELAYMSG_SLOTMAX ? RELAYMSG_SLOTMAX : (uint32_t) limit;
+  slotpid = calloc(nslots, sizeof *slotpid);
+  freeslot = calloc(nslots, sizeof *freeslot);
+  if (!slotpid || !freeslot) return -1;
+  for (i = 0; i < nslots; ++i) freeslot[i] = nslots - 1 - i;
+  nfree = nslots;
+  size = RELAYMSG_SLOTOFF(nslots);
+  if (ftruncate(fd_page, (off_t) size) == -1) return -1;
+  p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_page, 0);
   if (p == MAP_FAILED) return -1;
   page = p;
   page->budget_ms = RELAYMSG_BUDGET_DEFAULT;
+  page->nslots = nslots;
   page->up = 0;
   spawn();
   return 0;
 }
 
+void relayask_prefork(void)
+{
+  myslot = page && nfree ? (long) freeslot[--nfree] : -1;
+}
+
+void relayask_forked(pid_t pid)
+{
+  if (myslot < 0) return;
+  if (pid > 0) slotpid[myslot] = pid;
+  else freeslot[nfree++] = (uint32_t) myslot;
+  myslot = -1;
+}
+
+/* A helper that died while writing a reply leaves its slot WRITING:
+   no helper can finish it, so the slot is given back. */
+static void slots_unstick(void)
+{
+  uint32_t i, w;
+
+  for (i = 0; i < nslots; ++i) {
+    w = atomic_load(&slot_at(i)->word);
+    if ((w & 3) == RELAYSLOT_WRITING)
+      atomic_compare_exchange_strong(&slot_at(i)->word, &w, w & ~3u);
+  }
+}
+
 int relayask_reap(pid_t pid, int status)
 {
-  if (pid <= 0 || pid != helper_pid) return 0;
+  uint32_t i;
+
+  if (pid <= 0) return 0;
+  if (pid != helper_pid) {
+    for (i = 0; i < nslots; ++i)
+      if (slotpid[i] == pid) {
+        slotpid[i] = 0;
+        freeslot[nfree++] = i;
+        break;
+      }
+    return 0;
+  }
   helper_pid = 0;
   helper_status = status;
   helper_died = 1;
@@ -151,6 +210,7 @@ void relayask_poll(void)
     snprintf(pid, sizeof pid, "%d", last_pid);
     snprintf(st, sizeof st, "%d", (int) helper_status);
     msg_warn("sql: helper ", pid, " ended, status ", st, (char *) 0);
+    slots_unstick();
     if (now - started >= STEADY) backoff = BACKOFF_MIN;
     due = now + backoff;
     backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : backoff * 2;
@@ -158,55 +218,55 @@ void relayask_poll(void)
   if (!helper_pid && now >= due) spawn();
 }
 
-/* sends buf with the descriptor fd attached; -1 with errno */
-static int send_request(const char *buf, size_t n, int fd)
+/* Moves this child's slot to POSTED under a new ticket, once no late
+   reply is being written into it. The ticket, or 0 past the deadline. */
+static uint32_t slot_claim(struct relayslot *s, uint64_t deadline)
 {
-  union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } cm;
-  struct iovec v;
-  struct msghdr m;
+  uint32_t w = atomic_load(&s->word), t;
+  uint64_t now;
 
-  memset(&m, 0, sizeof m);
-  memset(&cm, 0, sizeof cm);
-  v.iov_base = (void *) (uintptr_t) buf;
-  v.iov_len = n;
-  m.msg_iov = &v;
-  m.msg_iovlen = 1;
-  m.msg_control = cm.b;
-  m.msg_controllen = sizeof cm.b;
-  cm.h.cmsg_level = SOL_SOCKET;
-  cm.h.cmsg_type = SCM_RIGHTS;
-  cm.h.cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
-  return sendmsg(fd_client, &m, MSG_DONTWAIT | MSG_NOSIGNAL) == -1 ? -1 : 0;
+  for (;;) {
+    if ((w & 3) == RELAYSLOT_WRITING) {
+      now = relaymsg_now();
+      if (now >= deadline) return 0;
+      relaymsg_wait(&s->word, w, 1);
+      w = atomic_load(&s->word);
+      continue;
+    }
+    t = ((w >> 2) + 1) & RELAYSLOT_TICKETS;
+    if (!t) t = 1;
+    if (atomic_compare_exchange_strong(&s->word, &w, t << 2 | RELAYSLOT_POSTED))
+      return t;
+  }
 }
 
-/* the reply on fd by deadline; 0, or -1 with *why set. Gives up early
-   when the helper ends meanwhile (checked every 100 ms). */
-static int await_reply(int fd, uint64_t deadline, struct relaymsg_reply *a,
-                       const char **why)
+/* the reply for ticket t in s by deadline; 0, or -1 with *why set. Gives
+   up early when the helper ends meanwhile (checked every 100 ms). */
+static int await_reply(struct relayslot *s, uint32_t t, uint64_t deadline,
+                       struct relaymsg_reply *a, const char **why)
 {
-  char buf[RELAYMSG_MAX];
-  struct pollfd pfd;
+  uint32_t w, posted = t << 2 | RELAYSLOT_POSTED;
   uint64_t now, ms;
-  ssize_t r;
 
-  pfd.fd = fd;
-  pfd.events = POLLIN;
   for (;;) {
+    w = atomic_load_explicit(&s->word, memory_order_acquire);
+    if (w == (t << 2 | RELAYSLOT_DONE)) break;
+    if (w >> 2 != t) { *why = "reply slot taken"; return -1; }
     now = relaymsg_now();
-    if (now >= deadline) { *why = "helper timed out"; return -1; }
-    if (!page->up) { *why = "helper not running"; return -1; }
+    if (now >= deadline || !page->up) {
+      *why = now >= deadline ? "helper timed out" : "helper not running";
+      /* too late for the helper to answer: it drops the reply */
+      atomic_compare_exchange_strong(&s->word, &posted, t << 2 | RELAYSLOT_IDLE);
+      return -1;
+    }
     ms = (deadline - now + 999999) / 1000000;
-    r = poll(&pfd, 1, ms > 100 ? 100 : (int) ms);
-    if (r == 0 || (r == -1 && errno == EINTR)) continue;
-    if (r == -1) { *why = errstr(errno); return -1; }
-    r = read(fd, buf, sizeof buf);
-    if (r == -1 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (r == -1) { *why = errstr(errno); return -1; }
-    if (r == 0) { *why = "helper gave no answer"; return -1; }
-    if (!relaymsg_reply_unpack(a, buf, (size_t) r)) { *why = "malformed reply"; return -1; }
-    return 0;
+    relaymsg_wait(&s->word, w, ms > 100 ? 100 : (unsigned) ms);
   }
+  if (s->len > RELAYMSG_MAX || !relaymsg_reply_unpack(a, s->reply, s->len)) {
+    *why = "malformed reply";
+    return -1;
+  }
+  return 0;
 }
 
 /* The helper's reply for ip, or -1 with *why set. */
@@ -214,26 +274,29 @@ static int ask_helper(const char *ip, struct relaymsg_reply *a,
                       const char **why)
 {
   struct relaymsg_request q;
-  char buf[RELAYMSG_MAX];
+  struct relayslot *s;
+  char buf[RELAYMSG_REQMAX];
   size_t n, len = strlen(ip);
-  int p[2], r;
+  uint32_t t;
 
   if (len > RELAYMSG_IPMAX) { *why = "address too long"; return -1; }
+  if (myslot < 0) { *why = "helper overloaded"; return -1; }
+  s = slot_at((uint32_t) myslot);
   q.deadline = relaymsg_now() + (uint64_t) page->budget_ms * 1000000u;
+  q.slot = (uint32_t) myslot;
   memcpy(q.ip, ip, len + 1);
+  t = slot_claim(s, q.deadline);
+  if (!t) { *why = "helper timed out"; return -1; }
+  q.ticket = t;
   n = relaymsg_request_pack(buf, sizeof buf, &q);
   if (!n) { *why = "address too long"; return -1; }
-  /* a pipe is the cheapest private channel; one reply fits PIPE_BUF */
-  if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1) {
-    *why = errstr(errno);
+  if (send(fd_client, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) == -1) {
+    uint32_t posted = t << 2 | RELAYSLOT_POSTED;
+    *why = errno == EAGAIN ? "helper overloaded" : errstr(errno);
+    atomic_compare_exchange_strong(&s->word, &posted, t << 2 | RELAYSLOT_IDLE);
     return -1;
   }
-  r = send_request(buf, n, p[1]);
-  if (r == -1) *why = errno == EAGAIN ? "helper overloaded" : errstr(errno);
-  close(p[1]);
-  if (r == 0) r = await_reply(p[0], q.deadline, a, why);
-  close(p[0]);
-  return r;
+  return await_reply(s, t, q.deadline, a, why);
 }
 
 /* The answer for ip: the helper's shortcut if one holds, else the
@@ -281,14 +344,15 @@ static int apply(const struct relaymsg_reply *a)
 
 int relayask_child(const char *ip, int denied)
 {
-  static struct relaymsg_reply a;   /* zero: static, in a fresh child */
+  /* zero: static, in a fresh child; aligned: it takes one page, not two */
+  static _Alignas(4096) struct relaymsg_reply a;
   char pid[FMT_ULONG], sip[RELAYMSG_TEXTMAX + 1], srv[RELAYMSG_TEXTMAX + 1];
   char why[RELAYMSG_TEXTMAX + 1];
   const char *cause = "";
 
   fmt_ulong(pid, (unsigned long) getpid());
   clean(sip, ip, 0);
-  if (denied || childenv_fromrule("RELAYCLIENT") || getenv("RELAYCLIENT")) {
+  if (denied || childenv_value("RELAYCLIENT")) {
     msg_line(2, "sql ", pid, " skip ", sip,
              denied || childenv_fromrule("RELAYCLIENT") ? " rule" : " env",
              (char *) 0);

@@ -11,10 +11,18 @@
 /* Parent, once, after the uid/gid change, before the accept loop.
    0 ok; -1 with errno when -S cannot work (every connection falls back).
    Every descriptor it keeps is close-on-exec and >= 3. */
-int relayask_start(void);
+int relayask_start(unsigned long limit);
+
+/* Parent, SIGCHLD blocked, around each fork of a connection child:
+   prefork gives the next child a reply slot of its own (limit slots,
+   one per child that can run at once); forked(pid) records the child
+   (pid > 0) or takes the slot back (fork failed). The slot is free
+   again when relayask_reap sees the child end. */
+void relayask_prefork(void);
+void relayask_forked(pid_t pid);
 
 /* For the SIGCHLD reaper (async-signal-safe): 1 if pid was the helper,
-   0 if it was some other child. */
+   0 if it was some other child (its reply slot is freed). */
 int relayask_reap(pid_t pid, int status);
 
 /* Parent, in the accept loop, SIGCHLD blocked: logs a helper that ended

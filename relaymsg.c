@@ -1,8 +1,11 @@
+#include <linux/futex.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include "relaymsg.h"
 
-/* request: 'q' 1 deadline(8, LE) iplen(1) ip
+/* request: 'q' 2 deadline(8, LE) slot(4, LE) ticket(4, LE) iplen(1) ip
    reply:   'a' 1 result(1: R N E) reported(1) usec(8, LE)
             serverlen(1) server whylen(1) why varslen(2, LE) vars */
 
@@ -26,6 +29,12 @@ static void put_u64(struct out *o, uint64_t u)
 {
   int i;
   for (i = 0; i < 8; ++i) put_byte(o, (unsigned) (u >> (8 * i)) & 255);
+}
+
+static void put_u32(struct out *o, uint32_t u)
+{
+  int i;
+  for (i = 0; i < 4; ++i) put_byte(o, (unsigned) (u >> (8 * i)) & 255);
 }
 
 /* a string with a one-byte length; max: longest allowed */
@@ -60,6 +69,14 @@ static uint64_t get_u64(struct in *i)
   return u;
 }
 
+static uint32_t get_u32(struct in *i)
+{
+  uint32_t u = 0;
+  int k;
+  for (k = 0; k < 4; ++k) u |= (uint32_t) get_byte(i) << (8 * k);
+  return u;
+}
+
 /* s has room for max + 1 bytes; no NUL may occur inside the text */
 static void get_str(struct in *i, char *s, size_t max)
 {
@@ -80,8 +97,10 @@ size_t relaymsg_request_pack(char *buf, size_t size,
 {
   struct out o = { buf, size, 0, 0 };
 
-  put(&o, "q\001", 2);
+  put(&o, "q\002", 2);
   put_u64(&o, q->deadline);
+  put_u32(&o, q->slot);
+  put_u32(&o, q->ticket);
   put_str(&o, q->ip, RELAYMSG_IPMAX);
   if (!q->ip[0]) o.bad = 1;
   return o.bad ? 0 : o.len;
@@ -93,8 +112,10 @@ int relaymsg_request_unpack(struct relaymsg_request *q,
   struct in i = { buf, len, 0, 0 };
   const char *h = get(&i, 2);
 
-  if (!h || memcmp(h, "q\001", 2)) return 0;
+  if (!h || memcmp(h, "q\002", 2)) return 0;
   q->deadline = get_u64(&i);
+  q->slot = get_u32(&i);
+  q->ticket = get_u32(&i);
   get_str(&i, q->ip, RELAYMSG_IPMAX);
   return !i.bad && i.pos == len && q->ip[0];
 }
@@ -175,4 +196,20 @@ uint64_t relaymsg_now(void)
 
   if (clock_gettime(CLOCK_MONOTONIC, &t) == -1) return 0;
   return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
+}
+
+void relaymsg_wait(_Atomic uint32_t *word, uint32_t expected, unsigned ms)
+{
+  struct timespec t;
+
+  if (!ms) return;
+  t.tv_sec = ms / 1000;
+  t.tv_nsec = (long) (ms % 1000) * 1000000;
+  /* shared memory of several processes: not FUTEX_PRIVATE */
+  syscall(SYS_futex, (uint32_t *) (uintptr_t) word, FUTEX_WAIT, expected, &t, NULL, 0);
+}
+
+void relaymsg_wake(_Atomic uint32_t *word)
+{
+  syscall(SYS_futex, (uint32_t *) (uintptr_t) word, FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
 }

@@ -6,14 +6,17 @@
 #include <sys/types.h>
 #include <time.h>
 
-/* The messages between a tcpserver child and sqlrelayd (one SOCK_SEQPACKET
-   message each way), and the page the two share. Pure encode/decode: every
-   length is checked against the buffer, nothing is trusted. */
+/* The messages between a tcpserver child and sqlrelayd, and the memory
+   they share. A request is one SOCK_SEQPACKET message naming the child's
+   reply slot; the reply is written into that slot in the shared memory
+   and the child is woken with a futex. Pure encode/decode: every length
+   is checked against the buffer, nothing is trusted. */
 
 #define RELAYMSG_IPMAX 64       /* longest client address text */
 #define RELAYMSG_TEXTMAX 255    /* longest server name or cause */
 #define RELAYMSG_VARSMAX 3072   /* NAME=VALUE\0... to set on relay */
 #define RELAYMSG_MAX 4096       /* no message is longer */
+#define RELAYMSG_REQMAX 96      /* no request is longer */
 
 #define RELAYMSG_RELAY 1
 #define RELAYMSG_NORELAY 0
@@ -21,18 +24,40 @@
 
 struct relaymsg_request {
   uint64_t deadline;                  /* CLOCK_MONOTONIC, nanoseconds */
+  uint32_t slot;                      /* where the reply goes */
+  uint32_t ticket;                    /* the child's request in that slot */
   char ip[RELAYMSG_IPMAX + 1];
 };
 
+/* Small fields first: a short reply touches one page of it. */
 struct relaymsg_reply {
   int result;                         /* RELAYMSG_RELAY, _NORELAY, _ERROR */
   int reported;                       /* the helper already logged the cause */
   unsigned long usec;                 /* time the lookup took */
+  size_t varslen;
   char server[RELAYMSG_TEXTMAX + 1];  /* "" when no server was involved */
   char why[RELAYMSG_TEXTMAX + 1];
   char vars[RELAYMSG_VARSMAX];        /* each entry NAME=VALUE\0, NAME != "" */
-  size_t varslen;
 };
+
+/* A reply slot. word is the futex: ticket << 2 | state. The child that
+   owns the slot moves it to POSTED with a new ticket; the helper answers
+   only that ticket (POSTED -> WRITING -> DONE, then a wake-up); a child
+   that gives up moves POSTED back to IDLE, so a late answer is dropped. */
+#define RELAYSLOT_IDLE 0u
+#define RELAYSLOT_POSTED 1u
+#define RELAYSLOT_WRITING 2u
+#define RELAYSLOT_DONE 3u
+#define RELAYSLOT_TICKETS 0x3fffffffu
+struct relayslot {
+  _Atomic uint32_t word;
+  uint32_t len;                       /* bytes of reply */
+  char reply[RELAYMSG_MAX];
+};
+#define RELAYMSG_SLOTSIZE 8192        /* a slot's stride: word and a short
+                                         reply share one page */
+#define RELAYMSG_SLOTMAX 65536        /* most slots (children asking at once) */
+#define RELAYMSG_SLOTOFF(i) (4096 + (size_t) (i) * RELAYMSG_SLOTSIZE)
 
 /* What identifies one version of the control file. */
 struct relayskip_file {
@@ -53,14 +78,16 @@ struct relayskip {
   char why[RELAYMSG_TEXTMAX + 1];
 };
 
-/* Shared by tcpserver, its children and sqlrelayd (MAP_SHARED memfd). */
+/* Shared by tcpserver, its children and sqlrelayd (MAP_SHARED memfd):
+   this page, then nslots reply slots at RELAYMSG_SLOTOFF(i). */
 struct relaymsg_page {
   _Atomic int up;                     /* parent: 1 while a helper runs */
   _Atomic int pid;                    /* parent: the helper's pid */
   _Atomic unsigned budget_ms;         /* helper: longest wait for a reply */
+  uint32_t nslots;                    /* parent, before the helper starts */
   struct relayskip skip;              /* helper: known errors, for a moment */
 };
-#define RELAYMSG_BUDGET_DEFAULT 6500
+#define RELAYMSG_BUDGET_DEFAULT 8500
 
 /* Bytes written to buf, 0 if it does not fit or a field is too long. */
 size_t relaymsg_request_pack(char *buf, size_t size,
@@ -79,5 +106,10 @@ int relaymsg_vars_ok(const char *vars, size_t varslen);
 
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 uint64_t relaymsg_now(void);
+
+/* Futex on a word in shared memory: sleeps while *word == expected, at
+   most ms milliseconds (0: returns at once); wakes every sleeper. */
+void relaymsg_wait(_Atomic uint32_t *word, uint32_t expected, unsigned ms);
+void relaymsg_wake(_Atomic uint32_t *word);
 
 #endif

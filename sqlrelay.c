@@ -7,26 +7,30 @@
 #include <time.h>
 #include <mysql.h>
 #include <errmsg.h>
+#include <mysqld_error.h>
 #include "sqlconf.h"
 #include "sqlfail.h"
 #include "sqlrelay.h"
 
 #define IPMAX 64
+#define REFUSED_RETRY 60                /* seconds */
 
-/* One connection (to server index cur) with its prepared statement.
-   The bind arrays point into this struct, so it never moves. */
+/* One connection (to server index cur) with its prepared statements:
+   st[k] asks about k addresses at once, k a power of two (st[1] is
+   prepared on connect, the others on first use), so a connection holds
+   at most 6 statements on the server. The bind arrays point into this
+   struct, so it never moves. */
 struct sqlrelay {
   const struct sqlconf *c;
   MYSQL *m;
-  MYSQL_STMT *st;
+  MYSQL_STMT *st[SQLRELAY_BATCH + 1];
+  time_t refused[SQLRELAY_BATCH + 1];  /* when the server refused st[k] */
   int cur;                    /* -1: not connected */
   unsigned lasterr;           /* mysql errno of the last failure */
-  char query[512];
-  MYSQL_BIND param[2], result[1];
-  char ip[IPMAX];
-  unsigned long iplen, onelen;
-  long long age, one;
-  my_bool onenull, oneerr;
+  char ip[SQLRELAY_BATCH][IPMAX];
+  unsigned long iplen[SQLRELAY_BATCH], onelen[SQLRELAY_BATCH];
+  long long age, one[SQLRELAY_BATCH];
+  my_bool onenull[SQLRELAY_BATCH], oneerr[SQLRELAY_BATCH];
 };
 
 int sqlrelay_init(void)
@@ -34,31 +38,64 @@ int sqlrelay_init(void)
   return mysql_library_init(0, NULL, NULL) ? -1 : 0;
 }
 
+/* The statement for k addresses: k = 1 a plain lookup, k > 1 one row of
+   k scalar subqueries (NULL: not in the table), so each answer keeps the
+   exact meaning of the single lookup. malloc'd; NULL with errno. */
+static char *query_text(const struct sqlconf *c, size_t k)
+{
+  char one[512], *q;
+  size_t i, len, n;
+  int w;
+
+  if (c->time)
+    w = snprintf(one, sizeof one, "SELECT 1 FROM `%s` WHERE `%s` = ? "
+                 "AND `%s` > UNIX_TIMESTAMP() - ? LIMIT 1",
+                 c->table, c->column, c->timecolumn);
+  else
+    w = snprintf(one, sizeof one, "SELECT 1 FROM `%s` WHERE `%s` = ? LIMIT 1",
+                 c->table, c->column);
+  if (w < 0 || (size_t) w >= sizeof one) { errno = EINVAL; return NULL; }
+  len = (size_t) w;
+  n = k == 1 ? len + 1 : sizeof "SELECT " + k * (len + 4);
+  q = malloc(n);
+  if (!q) return NULL;
+  if (k == 1) { memcpy(q, one, len + 1); return q; }
+  memcpy(q, "SELECT ", 7);
+  for (i = 0, n = 7; i < k; ++i) {
+    if (i) { q[n++] = ','; q[n++] = ' '; }
+    q[n++] = '(';
+    memcpy(q + n, one, len);
+    n += len;
+    q[n++] = ')';
+  }
+  q[n] = 0;
+  return q;
+}
+
 struct sqlrelay *sqlrelay_new(const struct sqlconf *c)
 {
   struct sqlrelay *r;
-  int n;
+  char *q;
   if (!c->database || !c->user || !c->nservers) { errno = EINVAL; return NULL; }
+  q = query_text(c, SQLRELAY_BATCH);   /* the longest: checks the names */
+  if (!q) return NULL;
+  free(q);
   r = calloc(1, sizeof *r);
   if (!r) return NULL;
   r->c = c;
   r->cur = -1;
-  if (c->time)
-    n = snprintf(r->query, sizeof r->query, "SELECT 1 FROM `%s` WHERE `%s` = ? "
-                 "AND `%s` > UNIX_TIMESTAMP() - ? LIMIT 1",
-                 c->table, c->column, c->timecolumn);
-  else
-    n = snprintf(r->query, sizeof r->query,
-                 "SELECT 1 FROM `%s` WHERE `%s` = ? LIMIT 1", c->table, c->column);
-  if (n < 0 || (size_t)n >= sizeof r->query) { free(r); errno = EINVAL; return NULL; }
   return r;
 }
 
 static void disconnect(struct sqlrelay *r)
 {
-  if (r->st) mysql_stmt_close(r->st);
+  size_t k;
+  for (k = 1; k <= SQLRELAY_BATCH; ++k) {
+    if (r->st[k]) mysql_stmt_close(r->st[k]);
+    r->st[k] = NULL;
+    r->refused[k] = 0;
+  }
   if (r->m) mysql_close(r->m);
-  r->st = NULL;
   r->m = NULL;
   r->cur = -1;
 }
@@ -92,10 +129,10 @@ static void setwhy(struct sqlrelay *r, struct sqlrelay_answer *a,
   if (!n) { memcpy(a->why, "unknown error", 14); }
 }
 
-static void mysqlwhy(struct sqlrelay *r, struct sqlrelay_answer *a)
+static void mysqlwhy(struct sqlrelay *r, MYSQL_STMT *st, struct sqlrelay_answer *a)
 {
-  if (r->st && mysql_stmt_errno(r->st))
-    setwhy(r, a, mysql_stmt_errno(r->st), mysql_stmt_error(r->st));
+  if (st && mysql_stmt_errno(st))
+    setwhy(r, a, mysql_stmt_errno(st), mysql_stmt_error(st));
   else
     setwhy(r, a, mysql_errno(r->m), mysql_error(r->m));
 }
@@ -116,37 +153,75 @@ static void options(struct sqlrelay *r)
   }
 }
 
-static void bind(struct sqlrelay *r)
+static int lost(unsigned e)
 {
-  memset(r->param, 0, sizeof r->param);
-  memset(r->result, 0, sizeof r->result);
-  r->param[0].buffer_type = MYSQL_TYPE_STRING;
-  r->param[0].buffer = r->ip;
-  r->param[0].buffer_length = sizeof r->ip;
-  r->param[0].length = &r->iplen;
-  r->param[1].buffer_type = MYSQL_TYPE_LONGLONG;
-  r->param[1].buffer = &r->age;
-  r->result[0].buffer_type = MYSQL_TYPE_LONGLONG;
-  r->result[0].buffer = &r->one;
-  r->result[0].buffer_length = sizeof r->one;
-  r->result[0].length = &r->onelen;
-  r->result[0].is_null = &r->onenull;
-  r->result[0].error = &r->oneerr;
+  return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+         e == CR_SERVER_LOST_EXTENDED || e == 1053 /* server shutdown */ ||
+         e == 1927 /* connection killed */ || e == 4031 /* idle timeout */;
 }
 
-static int prepare(struct sqlrelay *r, struct sqlrelay_answer *a)
+/* binds st (k addresses): the parameters are the first k addresses,
+   each followed by the age when the table has a time column */
+static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
 {
-  unsigned long want = r->c->time ? 2 : 1;
-  r->st = mysql_stmt_init(r->m);
-  if (!r->st) { mysqlwhy(r, a); return -1; }
-  if (mysql_stmt_prepare(r->st, r->query, strlen(r->query))) { mysqlwhy(r, a); return -1; }
-  if (mysql_stmt_param_count(r->st) != want || mysql_stmt_field_count(r->st) != 1) {
+  MYSQL_BIND param[2 * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
+  size_t i, p = 0;
+
+  memset(param, 0, sizeof param);
+  memset(result, 0, sizeof result);
+  for (i = 0; i < k; ++i) {
+    param[p].buffer_type = MYSQL_TYPE_STRING;
+    param[p].buffer = r->ip[i];
+    param[p].buffer_length = sizeof r->ip[i];
+    param[p++].length = &r->iplen[i];
+    if (r->c->time) {
+      param[p].buffer_type = MYSQL_TYPE_LONGLONG;
+      param[p++].buffer = &r->age;
+    }
+    result[i].buffer_type = MYSQL_TYPE_LONGLONG;
+    result[i].buffer = &r->one[i];
+    result[i].buffer_length = sizeof r->one[i];
+    result[i].length = &r->onelen[i];
+    result[i].is_null = &r->onenull[i];
+    result[i].error = &r->oneerr[i];
+  }
+  return mysql_stmt_bind_param(st, param) || mysql_stmt_bind_result(st, result)
+         ? -1 : 0;
+}
+
+/* st[k] ready: 0. -1 error (a->why). 1: the server refused the
+   statement for k addresses for want of room (max_prepared_stmt_count):
+   ask one by one, and try again a minute later. */
+static int prepare(struct sqlrelay *r, size_t k, struct sqlrelay_answer *a)
+{
+  unsigned long want = k * (r->c->time ? 2 : 1);
+  char *q;
+  MYSQL_STMT *st;
+  unsigned e;
+
+  if (r->st[k]) return 0;
+  if (r->refused[k] && time(NULL) - r->refused[k] < REFUSED_RETRY) return 1;
+  q = query_text(r->c, k);
+  if (!q) { setwhy(r, a, 0, "out of memory"); return -1; }
+  st = mysql_stmt_init(r->m);
+  if (!st) { free(q); mysqlwhy(r, NULL, a); return -1; }
+  if (mysql_stmt_prepare(st, q, strlen(q))) {
+    free(q);
+    mysqlwhy(r, st, a);
+    e = mysql_stmt_errno(st);
+    mysql_stmt_close(st);
+    if (k == 1 || e != ER_MAX_PREPARED_STMT_COUNT_REACHED) return -1;
+    r->refused[k] = time(NULL);
+    return 1;
+  }
+  free(q);
+  if (mysql_stmt_param_count(st) != want || mysql_stmt_field_count(st) != k) {
     setwhy(r, a, 0, "prepared statement has unexpected shape");
+    mysql_stmt_close(st);
     return -1;
   }
-  bind(r);
-  if (mysql_stmt_bind_param(r->st, r->param) ||
-      mysql_stmt_bind_result(r->st, r->result)) { mysqlwhy(r, a); return -1; }
+  if (bind(r, st, k)) { mysqlwhy(r, st, a); mysql_stmt_close(st); return -1; }
+  r->st[k] = st;
   return 0;
 }
 
@@ -162,7 +237,7 @@ static int connect_to(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
   options(r);
   if (!mysql_real_connect(r->m, host, c->user, c->pass ? c->pass : "",
                           c->database, c->port, sock, 0)) {
-    mysqlwhy(r, a);
+    mysqlwhy(r, NULL, a);
     disconnect(r);
     return -1;
   }
@@ -173,35 +248,73 @@ static int connect_to(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
     disconnect(r);
     return -1;
   }
-  if (prepare(r, a) < 0) { disconnect(r); return -1; }
+  if (prepare(r, 1, a) != 0) { disconnect(r); return -1; }
   r->cur = i;
   return 0;
 }
 
-/* One round trip: execute, then the whole (at most one row) result. */
-static int query(struct sqlrelay *r, struct sqlrelay_answer *a)
+/* One round trip: execute st[k] for the first k addresses, then the
+   whole (at most one row) result; res[i] 1 or 0. */
+static int run(struct sqlrelay *r, size_t k, int *res, struct sqlrelay_answer *a)
 {
-  int f, result;
-  if (mysql_stmt_execute(r->st) || mysql_stmt_store_result(r->st)) {
-    mysqlwhy(r, a);
+  MYSQL_STMT *st = r->st[k];
+  size_t i;
+  int f, result = 0;
+
+  if (mysql_stmt_execute(st) || mysql_stmt_store_result(st)) {
+    mysqlwhy(r, st, a);
     return -1;
   }
-  f = mysql_stmt_fetch(r->st);
-  if (f == 0 && !r->onenull && r->one == 1) result = 1;
-  else if (f == MYSQL_NO_DATA) result = 0;
-  else if (f == MYSQL_DATA_TRUNCATED || f == 0) {
+  f = mysql_stmt_fetch(st);
+  if (f == MYSQL_NO_DATA && k == 1) res[0] = 0;
+  else if (f == 0) {
+    for (i = 0; i < k && result == 0; ++i) {
+      if (r->onenull[i] && k > 1) res[i] = 0;
+      else if (!r->onenull[i] && r->one[i] == 1) res[i] = 1;
+      else result = -1;
+    }
+    if (result) setwhy(r, a, 0, "unexpected result value");
+  } else if (f == MYSQL_DATA_TRUNCATED || f == MYSQL_NO_DATA) {
     setwhy(r, a, 0, "unexpected result value");
     result = -1;
-  } else { mysqlwhy(r, a); result = -1; }
-  mysql_stmt_free_result(r->st);
+  } else { mysqlwhy(r, st, a); result = -1; }
+  mysql_stmt_free_result(st);
   return result;
 }
 
-static int lost(unsigned e)
+/* the answers for the n addresses in r->ip: in one statement when the
+   server takes it (k, the next power of two, addresses: the last one
+   repeated), else one by one */
+static int query(struct sqlrelay *r, size_t n, int *res, struct sqlrelay_answer *a)
 {
-  return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
-         e == CR_SERVER_LOST_EXTENDED || e == 1053 /* server shutdown */ ||
-         e == 1927 /* connection killed */ || e == 4031 /* idle timeout */;
+  char first[IPMAX];
+  unsigned long firstlen = r->iplen[0];
+  size_t i, k = 1;
+  int p, result = 0, pad[SQLRELAY_BATCH];
+
+  while (k < n) k *= 2;
+  p = prepare(r, k, a);
+  if (p < 0) return -1;
+  if (p == 0) {
+    for (i = n; i < k; ++i) {
+      memcpy(r->ip[i], r->ip[n - 1], r->iplen[n - 1]);
+      r->iplen[i] = r->iplen[n - 1];
+    }
+    result = run(r, k, pad, a);
+    if (result == 0) memcpy(res, pad, n * sizeof *res);
+    return result;
+  }
+  memcpy(first, r->ip[0], firstlen);
+  for (i = 0; i < n && result == 0; ++i) {
+    if (i) {
+      memcpy(r->ip[0], r->ip[i], r->iplen[i]);
+      r->iplen[0] = r->iplen[i];
+    }
+    result = run(r, 1, res + i, a);
+  }
+  memcpy(r->ip[0], first, firstlen);   /* a retry asks the same again */
+  r->iplen[0] = firstlen;
+  return result;
 }
 
 static unsigned long long usecs(void)
@@ -214,20 +327,21 @@ static unsigned long long usecs(void)
 
 /* A kept connection that turns out lost is reconnected once, unless the
    loss took a whole read timeout (a hung server: do not wait twice). */
-static int try_server(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
+static int try_server(struct sqlrelay *r, int i, size_t n, int *res,
+                      struct sqlrelay_answer *a)
 {
-  int reused = r->cur == i, res;
+  int reused = r->cur == i, result;
   unsigned long long t0;
   if (!reused && connect_to(r, i, a) < 0) return -1;
   t0 = usecs();
-  res = query(r, a);
-  if (res < 0 && reused && lost(r->lasterr) &&
+  result = query(r, n, res, a);
+  if (result < 0 && reused && lost(r->lasterr) &&
       usecs() - t0 < (unsigned long long)r->c->read_timeout * 1000000ULL) {
     if (connect_to(r, i, a) < 0) return -1;
-    res = query(r, a);
+    result = query(r, n, res, a);
   }
-  if (res < 0) disconnect(r);
-  return res;
+  if (result < 0) disconnect(r);
+  return result;
 }
 
 static void serverkey(const struct sqlconf *c, int i, char *key, size_t n)
@@ -246,28 +360,40 @@ static void setserver(struct sqlrelay_answer *a, const char *s)
   a->server[n] = 0;
 }
 
-static int setip(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *a)
+/* ip as the table stores it (an IPv4-mapped IPv6 address as IPv4), or
+   NULL if it cannot be a client address */
+static const char *table_ip(const char *ip, size_t *len)
 {
-  size_t n;
   if (!strncasecmp(ip, "::ffff:", 7) && strchr(ip + 7, '.')) ip += 7;
-  n = strlen(ip);
-  if (n == 0 || n >= IPMAX) { setwhy(r, a, 0, "bad client address"); return -1; }
-  memcpy(r->ip, ip, n);
-  r->iplen = n;
-  r->age = (long long)r->c->time;
-  return 0;
+  *len = strlen(ip);
+  return *len == 0 || *len >= IPMAX ? NULL : ip;
 }
 
-int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *a)
+int sqlrelay_ip_ok(const char *ip)
+{
+  size_t len;
+  return table_ip(ip, &len) != NULL;
+}
+
+int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
+                         int *res, struct sqlrelay_answer *a)
 {
   const struct sqlconf *c = r->c;
   unsigned long long t0 = usecs();
   char key[400], why[SQLFAIL_WHY];
-  int res = -1, tried = 0;
-  size_t i;
+  int result = -1, tried = 0;
+  size_t i, len;
+  const char *ip;
+
   memset(a, 0, sizeof *a);
   setserver(a, c->server[0]);
-  if (setip(r, ip, a) < 0) goto done;
+  if (n < 1 || n > SQLRELAY_BATCH) { setwhy(r, a, 0, "bad batch size"); goto done; }
+  for (i = 0; i < n; ++i) {
+    if (!(ip = table_ip(ips[i], &len))) { setwhy(r, a, 0, "bad client address"); goto done; }
+    memcpy(r->ip[i], ip, len);
+    r->iplen[i] = len;
+  }
+  r->age = (long long)c->time;
   for (i = 0; i < c->nservers; ++i) {
     serverkey(c, (int)i, key, sizeof key);
     if (sqlfail_check(key, c->retry, why, sizeof why)) {
@@ -281,13 +407,22 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *
     }
     tried = 1;
     setserver(a, c->server[i]);
-    res = try_server(r, (int)i, a);
-    if (res >= 0) { sqlfail_ok(key); a->why[0] = 0; break; }
+    result = try_server(r, (int)i, n, res, a);
+    if (result >= 0) { sqlfail_ok(key); a->why[0] = 0; break; }
     sqlfail_failed(key, c->retry, a->why);
   }
 done:
   a->tried = tried;
-  a->result = res;
+  a->result = result;
   a->usec = (unsigned long)(usecs() - t0);
+  return result;
+}
+
+int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *a)
+{
+  int res = 0;
+
+  if (sqlrelay_lookup_many(r, &ip, 1, &res, a) < 0) return -1;
+  a->result = res;
   return res;
 }

@@ -24,6 +24,18 @@ int sqlrelay_init(void);
    sqlrelay_free. NULL on out of memory (errno). */
 struct sqlrelay *sqlrelay_new(const struct sqlconf *c);
 
+/* Most addresses one statement asks about. */
+#define SQLRELAY_BATCH 32
+
+/* 1 if ip can be looked up (sqlrelay_lookup_many would take it). */
+int sqlrelay_ip_ok(const char *ip);
+
+/* n (1..SQLRELAY_BATCH) addresses in one round trip: res[i] 1 relay,
+   0 no relay. Returns 0, or -1 on error for all of them (a->why); a->result
+   is the same. */
+int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
+                         int *res, struct sqlrelay_answer *a);
+
 /* 1 relay, 0 no relay, -1 error (a->why says why). ip is the text of
    the client address as stored in the table. */
 int sqlrelay_lookup(struct sqlrelay *r, const char *ip,

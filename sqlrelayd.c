@@ -1,12 +1,18 @@
 /* sqlrelayd: the lookup helper that tcpserver -S starts (relayask.c).
-   fd 0: SOCK_SEQPACKET; each request carries its own reply pipe.
-   fd 1: the shared page (struct relaymsg_page), replaced by /dev/null.
+   fd 0: SOCK_SEQPACKET; each request names the asking child's reply slot.
+   fd 1: the shared memory (struct relaymsg_page, then the reply slots),
+   replaced by /dev/null once mapped.
    Worker threads block in recvmsg on fd 0; the kernel gives each message
-   to one of them. Exits on EOF (every client end closed). */
+   to one of them. A worker that got one takes every request already
+   waiting too (up to SQLRELAY_BATCH addresses) and asks the database
+   about all of them in one statement: under load the database runs one
+   query for many connections, and no request waits for one that arrived
+   after it. Exits on EOF (every client end closed). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +41,7 @@ struct gen {
 
 static const char *path;
 static struct relaymsg_page *page;
+static uint32_t nslots;      /* slots mapped (0: no page, no replies) */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct gen *cur;      /* guarded by lock */
 static pthread_mutex_t skiplock = PTHREAD_MUTEX_INITIALIZER;
@@ -48,8 +55,10 @@ static void report(void *arg, const char *problem)
 static unsigned budget(const struct sqlconf *c)
 {
   unsigned long n = c->nservers ? c->nservers : 1;
-  /* per server: connect, then at worst a prepare and an execute */
-  unsigned long ms = n * (c->connect_timeout + 2ul * c->read_timeout)
+  /* per server: connect, then at worst two prepares (the single
+     statement on connect, the batch statement on first use) and an
+     execute */
+  unsigned long ms = n * (c->connect_timeout + 3ul * c->read_timeout)
                      * 1000 + 500;
   return ms > 600000 ? 600000 : (unsigned) ms;
 }
@@ -111,44 +120,37 @@ static struct gen *conf_acquire(void)
   return g;
 }
 
-/* The reply pipe of a well formed request, or -1. */
-static int receive(struct relaymsg_request *q)
+/* 1 for a well formed request, 0 for a bad one, -1 when flags has
+   MSG_DONTWAIT and nothing is waiting. */
+static int receive(struct relaymsg_request *q, int flags)
 {
-  char buf[RELAYMSG_MAX];
-  union { struct cmsghdr h; char b[CMSG_SPACE(4 * sizeof(int))]; } cm;
-  struct iovec v = { buf, sizeof buf };
-  struct msghdr m;
-  struct cmsghdr *h;
-  ssize_t n;
-  int fd = -1;
+  char buf[RELAYMSG_REQMAX + 1];
+  ssize_t n = recv(0, buf, sizeof buf, flags);
 
-  memset(&m, 0, sizeof m);
-  m.msg_iov = &v;
-  m.msg_iovlen = 1;
-  m.msg_control = cm.b;
-  m.msg_controllen = sizeof cm.b;
-  n = recvmsg(0, &m, MSG_CMSG_CLOEXEC);
   if (n == 0) _exit(0);
   if (n < 0) {
-    if (errno == EINTR || errno == ENOMEM || errno == ENOBUFS) return -1;
+    if (errno == EAGAIN) return -1;
+    if (errno == EINTR || errno == ENOMEM || errno == ENOBUFS) return 0;
     msg_fatal(111, "sql: unable to read requests: ", errstr(errno), (char *) 0);
   }
-  for (h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
-    size_t k, nfd;
-    if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS) continue;
-    nfd = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (k = 0; k < nfd; ++k) {
-      int x;
-      memcpy(&x, CMSG_DATA(h) + k * sizeof(int), sizeof x);
-      if (fd == -1) fd = x; else close(x);
-    }
+  return relaymsg_request_unpack(q, buf, (size_t) n) && q->slot < nslots;
+}
+
+/* The requests waiting (at least one: blocks for the first), at most
+   max; expired ones are dropped unanswered (their child has stopped
+   waiting). */
+static size_t collect(struct relaymsg_request *q, size_t max)
+{
+  size_t n = 0;
+  int x;
+
+  while (n < max) {
+    x = receive(&q[n], n ? MSG_DONTWAIT : 0);
+    if (x < 0) break;
+    if (x == 0 || relaymsg_now() >= q[n].deadline) continue;
+    ++n;
   }
-  if (fd >= 0 && ((m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-                  !relaymsg_request_unpack(q, buf, (size_t) n))) {
-    close(fd);
-    fd = -1;
-  }
-  return fd;
+  return n;
 }
 
 static void set_error(struct relaymsg_reply *a, const char *why)
@@ -159,10 +161,13 @@ static void set_error(struct relaymsg_reply *a, const char *why)
   snprintf(a->why, sizeof a->why, "%s", why);
 }
 
-/* r NULL: sqlrelay_new failed with rerr. Returns 1 if the answer is an
-   error reached without asking a database (control file unusable, every
-   server in its retry period): the next lookups would end the same. */
-static int lookup(struct gen *g, struct sqlrelay *r, int rerr, const char *ip,
+/* Asks about the n distinct addresses ip[]: res[i] relay or not, unless
+   the common answer a is an error. r NULL: sqlrelay_new failed with rerr.
+   Returns 1 if the error was reached without asking a database (control
+   file unusable, every server in its retry period): the next lookups
+   would end the same. */
+static int lookup(struct gen *g, struct sqlrelay *r, int rerr,
+                  const char *const *ip, size_t n, int *res,
                   struct relaymsg_reply *a)
 {
   struct sqlrelay_answer sa;
@@ -170,14 +175,11 @@ static int lookup(struct gen *g, struct sqlrelay *r, int rerr, const char *ip,
   if (!g) { set_error(a, "out of memory"); return 0; }
   if (!g->usable) { set_error(a, g->cause); a->reported = 1; return 1; }
   if (!r) { set_error(a, errstr(rerr)); return 0; }
-  memset(&sa, 0, sizeof sa);
-  a->result = sqlrelay_lookup(r, ip, &sa);
-  if (a->result < 0) a->result = RELAYMSG_ERROR;
+  a->result = sqlrelay_lookup_many(r, ip, n, res, &sa) < 0 ? RELAYMSG_ERROR : 0;
   a->usec = sa.usec;
   memcpy(a->server, sa.server, RELAYMSG_TEXTMAX);
   memcpy(a->why, sa.why, RELAYMSG_TEXTMAX);
   if (a->result == RELAYMSG_ERROR) return !sa.tried;
-  if (a->result != RELAYMSG_RELAY) return 0;
   if (g->c.setslen > RELAYMSG_VARSMAX) { set_error(a, "set lines too long"); return 0; }
   memcpy(a->vars, g->c.sets, g->c.setslen);
   a->varslen = g->c.setslen;
@@ -206,33 +208,74 @@ static void shortcut(const struct gen *g, const struct relaymsg_reply *a,
   pthread_mutex_unlock(&skiplock);
 }
 
-static void answer(int fd, struct relaymsg_reply *a)
+/* a, with result (unless a is an error), into q's slot if its child
+   still waits for this ticket, then wakes it */
+static void answer(const struct relaymsg_request *q, struct relaymsg_reply *a,
+                   int result)
 {
-  char buf[RELAYMSG_MAX];
-  size_t n = relaymsg_reply_pack(buf, sizeof buf, a);
+  struct relayslot *s = (struct relayslot *) (void *)
+                        ((char *) page + RELAYMSG_SLOTOFF(q->slot));
+  uint32_t t = q->ticket & RELAYSLOT_TICKETS, w = t << 2 | RELAYSLOT_POSTED;
+  size_t n, varslen = a->varslen;
+  int common = a->result;
 
-  if (!n) {
-    set_error(a, "reply does not fit");
-    n = relaymsg_reply_pack(buf, sizeof buf, a);
+  if (!atomic_compare_exchange_strong(&s->word, &w, t << 2 | RELAYSLOT_WRITING))
+    return;   /* the child gave up, or the slot has a newer request */
+  if (common != RELAYMSG_ERROR) {
+    a->result = result ? RELAYMSG_RELAY : RELAYMSG_NORELAY;
+    if (!result) a->varslen = 0;
   }
-  if (n && write(fd, buf, n) == -1) { /* the child gave up waiting */ }
-  close(fd);
+  n = relaymsg_reply_pack(s->reply, sizeof s->reply, a);
+  a->result = common;
+  a->varslen = varslen;
+  if (!n) {
+    struct relaymsg_reply e = *a;
+    set_error(&e, "reply does not fit");
+    n = relaymsg_reply_pack(s->reply, sizeof s->reply, &e);
+  }
+  s->len = (uint32_t) n;
+  atomic_store_explicit(&s->word, t << 2 | RELAYSLOT_DONE, memory_order_release);
+  relaymsg_wake(&s->word);
+}
+
+/* One batch: the distinct good addresses of q[] in ip[], and for each
+   request the index of its address (-1: a bad address). */
+struct batch {
+  struct relaymsg_request q[SQLRELAY_BATCH];
+  int which[SQLRELAY_BATCH], res[SQLRELAY_BATCH];
+  const char *ip[SQLRELAY_BATCH];
+  size_t n, nip;
+};
+
+static void distinct(struct batch *b)
+{
+  size_t i, j;
+
+  b->nip = 0;
+  for (i = 0; i < b->n; ++i) {
+    b->which[i] = -1;
+    if (!sqlrelay_ip_ok(b->q[i].ip)) continue;
+    for (j = 0; j < b->nip && strcmp(b->ip[j], b->q[i].ip); ++j) ;
+    if (j == b->nip) b->ip[b->nip++] = b->q[i].ip;
+    b->which[i] = (int) j;
+  }
 }
 
 static void *worker(void *arg)
 {
   struct gen *mine = NULL, *g;
   struct sqlrelay *r = NULL;
-  struct relaymsg_request q;
-  struct relaymsg_reply *a = malloc(sizeof *a);
+  struct batch *b = malloc(sizeof *b);
+  struct relaymsg_reply *a = malloc(sizeof *a), *bad = malloc(sizeof *bad);
   int rerr = 0;
+  size_t i;
 
   (void) arg;
-  if (!a) msg_fatal(111, "sql: out of memory", (char *) 0);
+  if (!a || !b || !bad) msg_fatal(111, "sql: out of memory", (char *) 0);
+  memset(bad, 0, sizeof *bad);
+  set_error(bad, "bad client address");
   for (;;) {
-    int fd = receive(&q);
-    if (fd < 0) continue;
-    if (relaymsg_now() >= q.deadline) { close(fd); continue; }
+    b->n = collect(b->q, SQLRELAY_BATCH);
     g = conf_acquire();
     if (g != mine) {
       if (r) sqlrelay_free(r);
@@ -241,13 +284,19 @@ static void *worker(void *arg)
       mine = g;
     } else if (g) gen_drop(g);
     if (mine && mine->usable && !r && !(r = sqlrelay_new(&mine->c))) rerr = errno;
+    distinct(b);
     memset(a, 0, sizeof *a);
-    shortcut(mine, a, lookup(mine, r, rerr, q.ip, a));
-    answer(fd, a);
+    if (b->nip)
+      shortcut(mine, a, lookup(mine, r, rerr, b->ip, b->nip, b->res, a));
+    for (i = 0; i < b->n; ++i)
+      if (b->which[i] < 0) answer(&b->q[i], bad, 0);
+      else answer(&b->q[i], a, b->res[b->which[i]]);
   }
   return NULL;
 }
 
+/* Maps the page and the reply slots tcpserver gave on fd 1. Without
+   them no request can be answered (each is refused as malformed). */
 static void page_map(void)
 {
   struct stat st;
@@ -255,9 +304,14 @@ static void page_map(void)
   int fd;
 
   if (fstat(1, &st) == 0 && S_ISREG(st.st_mode) &&
-      (size_t) st.st_size >= sizeof *page) {
-    p = mmap(NULL, sizeof *page, PROT_READ | PROT_WRITE, MAP_SHARED, 1, 0);
-    if (p != MAP_FAILED) page = p;
+      (size_t) st.st_size >= RELAYMSG_SLOTOFF(1)) {
+    p = mmap(NULL, (size_t) st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, 1, 0);
+    if (p != MAP_FAILED) {
+      page = p;
+      nslots = page->nslots;
+      if (nslots > RELAYMSG_SLOTMAX) nslots = RELAYMSG_SLOTMAX;
+      while (nslots && RELAYMSG_SLOTOFF(nslots) > (size_t) st.st_size) --nslots;
+    }
   }
   fd = open("/dev/null", O_RDWR);
   if (fd > 1) { dup2(fd, 1); close(fd); }

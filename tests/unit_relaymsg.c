@@ -21,10 +21,13 @@ static void requests(void)
 
   memset(&q, 0, sizeof q);
   q.deadline = 0x0102030405060708ull;
+  q.slot = 0x11223344u;
+  q.ticket = 0x3fffffffu;
   memcpy(q.ip, "192.0.2.1", 10);
   n = relaymsg_request_pack(buf, sizeof buf, &q);
-  check(n == 2 + 8 + 1 + 9, "request packs to its exact size");
+  check(n == 2 + 8 + 4 + 4 + 1 + 9, "request packs to its exact size");
   check(relaymsg_request_unpack(&r, buf, n) == 1 && r.deadline == q.deadline &&
+        r.slot == q.slot && r.ticket == q.ticket &&
         !strcmp(r.ip, "192.0.2.1"), "request round trip");
   for (k = 0; k < n; ++k) bad |= relaymsg_request_unpack(&r, buf, k);
   check(!bad, "every truncated request is rejected");
@@ -33,17 +36,23 @@ static void requests(void)
   memset(q.ip, '1', RELAYMSG_IPMAX);
   q.ip[RELAYMSG_IPMAX] = 0;
   check(relaymsg_request_pack(buf, sizeof buf, &q) != 0, "longest address packs");
+  check(relaymsg_request_pack(buf, sizeof buf, &q) <= RELAYMSG_REQMAX,
+        "the longest request fits RELAYMSG_REQMAX");
   q.ip[0] = 0;
   check(relaymsg_request_pack(buf, sizeof buf, &q) == 0, "empty address refused");
-  memcpy(buf, "q\001", 2);
-  memset(buf + 2, 0, 8);
-  buf[10] = RELAYMSG_IPMAX + 1;
-  memset(buf + 11, '1', RELAYMSG_IPMAX + 1);
-  check(!relaymsg_request_unpack(&r, buf, 11 + RELAYMSG_IPMAX + 1),
+  memcpy(buf, "q\002", 2);
+  memset(buf + 2, 0, 16);
+  buf[18] = RELAYMSG_IPMAX + 1;
+  memset(buf + 19, '1', RELAYMSG_IPMAX + 1);
+  check(!relaymsg_request_unpack(&r, buf, 19 + RELAYMSG_IPMAX + 1),
         "overlong address rejected");
-  buf[10] = 3;
-  memcpy(buf + 11, "1\0002", 3);
-  check(!relaymsg_request_unpack(&r, buf, 14), "NUL inside the address rejected");
+  buf[18] = 3;
+  memcpy(buf + 19, "1\0002", 3);
+  check(!relaymsg_request_unpack(&r, buf, 22), "NUL inside the address rejected");
+  memcpy(buf + 19, "1.2", 3);
+  check(relaymsg_request_unpack(&r, buf, 22) == 1, "a hand-made request is read");
+  buf[1] = 1;
+  check(!relaymsg_request_unpack(&r, buf, 22), "a request of the old version is rejected");
 }
 
 static void fill(struct relaymsg_reply *a)
@@ -124,7 +133,7 @@ static void garbage(void)
     } else {
       len = (size_t) rand() % 64;
       for (k = 0; k < len; ++k) buf[k] = (char) rand();
-      if (len > 2) { buf[0] = (i & 2) ? 'a' : 'q'; buf[1] = 1; }
+      if (len > 2) { buf[0] = (i & 2) ? 'a' : 'q'; buf[1] = (i & 2) ? 1 : 2; }
     }
     if (relaymsg_reply_unpack(&b, buf, len) == 1 &&
         (strlen(b.server) > RELAYMSG_TEXTMAX || !relaymsg_vars_ok(b.vars, b.varslen)))
