@@ -224,8 +224,10 @@ static void serve(int s)
     if (conf.sqlrelay) relayask_poll();
     ++numchildren;
     printstatus();
-    pid = fork();
+    if (conf.sqlrelay) relayask_prefork();
+    pid = _Fork();   /* no atfork work: the parent is single-threaded */
     if (pid == 0) tcpchild_run(&conf, t, &ip, port);
+    if (conf.sqlrelay) relayask_forked(pid);
     if (pid == -1) {
       msg_warn("dropping connection, unable to fork: ", errstr(errno), NULL);
       --numchildren;
@@ -260,7 +262,7 @@ int main(int argc, char **argv)
   /* -S: start lookup helper */
   if (conf.sqlrelay) {
     reap_hook = relayask_reap;
-    if (relayask_start() == -1)
+    if (relayask_start(limit) == -1)
       msg_warn("sql: unable to start the lookup helper: ", errstr(errno), NULL);
   }
   if (conf.listenfd != 0) close(0);
