@@ -1,8 +1,10 @@
 /* bench/connrate.c: connection-rate load client for bench/run.
    connrate [-c CONC] [-t SECS] [-n COUNT] [-e LINE] [-g GRACE]
-            [-a IP] [-s SLICE_MS] [-E LINE2] PORT [PORT2]
+            [-a IP] [-s SLICE_MS] [-E LINE2] [-m N] PORT [PORT2]
    Keeps CONC connections in flight to IP:PORT (IP default 127.0.0.1);
-   each one: connect, read to EOF, close. Stops starting new ones after
+   each one: connect, read to EOF, close. -m N: each connection comes
+   from the next of N source addresses 127.1.x.y (a busy server's many
+   clients) instead of 127.0.0.1. Stops starting new ones after
    SECS seconds (default 3) or COUNT connections, then waits for those in
    flight (each gets at most GRACE seconds, default 30, from its connect;
    after that it counts as a timeout).
@@ -37,7 +39,7 @@ struct target {
 };
 
 static int ep;
-static unsigned long conc = 8, count;
+static unsigned long conc = 8, count, many, nextsrc;
 static double grace = 30;
 static struct slot *slots;
 
@@ -68,6 +70,16 @@ static int start(struct target *g, size_t i)
   s->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (s->fd == -1) { perror("connrate: socket"); exit(111); }
   s->t0 = now();
+  if (many) {
+    struct sockaddr_in src;
+    unsigned long k = nextsrc++ % many + 1;
+    memset(&src, 0, sizeof src);
+    src.sin_family = AF_INET;
+    src.sin_addr.s_addr = htonl(0x7f010000u | (uint32_t)(k & 0xffff));
+    if (bind(s->fd, (struct sockaddr *)&src, sizeof src) == -1) {
+      perror("connrate: bind"); exit(111);
+    }
+  }
   if (connect(s->fd, (struct sockaddr *)&g->sa, sizeof g->sa) == -1 &&
       errno != EINPROGRESS) {
     g->connfail++; close(s->fd); s->fd = -1; return 0;
@@ -186,7 +198,7 @@ int main(int argc, char **argv)
   int opt, two, k;
   size_t i;
 
-  while ((opt = getopt(argc, argv, "c:t:n:e:E:g:a:s:")) != -1) {
+  while ((opt = getopt(argc, argv, "c:t:n:e:E:g:a:s:m:")) != -1) {
     switch (opt) {
     case 'c': conc = strtoul(optarg, 0, 10); break;
     case 't': secs = atof(optarg); break;
@@ -195,6 +207,7 @@ int main(int argc, char **argv)
     case 'E': g[1].expect = optarg; break;
     case 'g': grace = atof(optarg); break;
     case 'a': ip = optarg; break;
+    case 'm': many = strtoul(optarg, 0, 10); if (many > 65535) many = 65535; break;
     case 's': slicelen = atof(optarg) / 1000; break;
     default: usage();
     }
