@@ -283,8 +283,8 @@ static int run(struct sqlrelay *r, size_t k, int *res, struct sqlrelay_answer *a
 }
 
 /* the answers for the n addresses in r->ip: in one statement when the
-   server takes it (k, the next power of two, addresses: the last one
-   repeated), else one by one */
+   server takes it (k, the next power of two, places: the rest ask about
+   the empty string, an answer nobody reads), else one by one */
 static int query(struct sqlrelay *r, size_t n, int *res, struct sqlrelay_answer *a)
 {
   char first[IPMAX];
@@ -296,10 +296,7 @@ static int query(struct sqlrelay *r, size_t n, int *res, struct sqlrelay_answer 
   p = prepare(r, k, a);
   if (p < 0) return -1;
   if (p == 0) {
-    for (i = n; i < k; ++i) {
-      memcpy(r->ip[i], r->ip[n - 1], r->iplen[n - 1]);
-      r->iplen[i] = r->iplen[n - 1];
-    }
+    for (i = n; i < k; ++i) r->iplen[i] = 0;
     result = run(r, k, pad, a);
     if (result == 0) memcpy(res, pad, n * sizeof *res);
     return result;

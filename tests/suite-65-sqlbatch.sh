@@ -126,7 +126,7 @@ printf '127.0.:allow,RULEVAR="fromrule"\n' | /usr/bin/tcprules "$T/rules.cdb" "$
 start_ts() {
   : >"$LOG"; : >"$T/ts.port"
   TCPSERVER_SQL_CONTROL=$CTL python3 -c 'import os,sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])' \
-    "$BIN/tcpserver" -1 -v -RHl0 -c 200 -b 200 -S -x "$T/rules.cdb" 127.0.0.1 0 \
+    "$BIN/tcpserver" -1 -v -RHl0 -c "${TSLIMIT:-200}" -b 200 -S -x "$T/rules.cdb" 127.0.0.1 0 \
     "$PROBE" -E TCPREMOTEIP RELAYCLIENT RULEVAR </dev/null >"$T/ts.port" 2>>"$LOG" &
   TSPID=$!
   PORT=$(wait_port "$T/ts.port") || { notok "tcpserver started" "no port"; return 1; }
@@ -339,6 +339,43 @@ stop_ts
 sq -e "SET GLOBAL max_prepared_stmt_count = $OLDMAX"
 same "max_prepared_stmt_count restored" "$OLDMAX" "$(sq -N -e "SELECT @@GLOBAL.max_prepared_stmt_count")"
 OLDMAX=
+
+# --- a reply slot used again while the helper still works for its last
+# owner: -c 1 gives one slot; a child killed while it waits leaves its
+# request with the helper, the next child gets the slot, and the late
+# answer (for the other address) must not reach it
+echo 0 >"$T/delay"
+conf "$(proxied "database h65_new")"
+setrows h65_new 127.0.6. "('127.0.6.1', UNIX_TIMESTAMP())"
+TSLIMIT=1 start_ts || exit 0
+relays 127.0.9.9   # connects and prepares
+echo 1500 >"$T/delay"
+for pair in 127.0.6.1:127.0.6.2:norelay 127.0.6.2:127.0.6.1:relay; do
+  dead=${pair%%:*} next=${pair#*:}; want=${next#*:}; next=${next%%:*}
+  MARK=$(wc -l <"$LOG")
+  "$CLIENT" -b "$dead" -t 30 127.0.0.1 "$PORT" >/dev/null 2>&1 &
+  c1=$!; CLI+=($c1)
+  i=0; kid=
+  while [ -z "$kid" ] && [ $i -lt 200 ]; do
+    kid=$(tail -n +$((MARK + 1)) "$LOG" | awk -v ip="$dead" '$2 == "pid" && $5 == ip { print $3; exit }')
+    sleep 0.02; i=$((i + 1))
+  done
+  sleep 0.3   # it has asked and waits for the answer
+  [ -n "$kid" ] && kill -KILL "$kid" 2>/dev/null
+  wait "$c1"; CLI=()
+  i=0   # reaped: its slot is free again
+  until tail -n +$((MARK + 1)) "$LOG" | grep -q "^tcpserver: end $kid " || [ $i -ge 100 ]; do sleep 0.02; i=$((i + 1)); done
+  o=$("$CLIENT" -b "$next" -t 30 127.0.0.1 "$PORT" 2>&1)
+  d='?'
+  case $o in *"TCPREMOTEIP=$next"$'\n'*)
+    case $o in *$'\n'"RELAYCLIENT="$'\n'*) d=relay;; *$'\n'"RELAYCLIENT unset"$'\n'*) d=norelay;; esac;;
+  esac
+  same "slot of a killed child ($dead) reused: $next gets its own answer" "$want" "$d"
+  same "slot reused: one line for $next, none for the killed child, no warning" "1 0 0" \
+    "$(tail -n +$((MARK + 1)) "$LOG" | grep -cE "^tcpserver: sql [0-9]+ $want ${next//./\\.} ") $(tail -n +$((MARK + 1)) "$LOG" | grep -cE "^tcpserver: sql [0-9]+ [a-z]+ ${dead//./\\.} ") $(warnings)"
+done
+stop_ts
+echo 0 >"$T/delay"
 
 echo "# suite-65 took $((SECONDS - T0)) s"
 exit 0
