@@ -2,7 +2,7 @@
    fd 0: SOCK_SEQPACKET; each request names the asking child's reply slot.
    fd 1: the shared memory (struct relaymsg_page, then the reply slots),
    replaced by /dev/null once mapped.
-   Worker threads block in recvmsg on fd 0; the kernel gives each message
+   Worker threads block in recv on fd 0; the kernel gives each message
    to one of them. A worker that got one takes every request already
    waiting too (up to SQLRELAY_BATCH addresses) and asks the database
    about all of them in one statement: under load the database runs one
@@ -308,9 +308,9 @@ static void page_map(void)
     p = mmap(NULL, (size_t) st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, 1, 0);
     if (p != MAP_FAILED) {
       page = p;
-      nslots = page->nslots;
-      if (nslots > RELAYMSG_SLOTMAX) nslots = RELAYMSG_SLOTMAX;
-      while (nslots && RELAYMSG_SLOTOFF(nslots) > (size_t) st.st_size) --nslots;
+      /* no more slots than were asked for, nor than the memory holds */
+      nslots = ((size_t) st.st_size - RELAYMSG_SLOTOFF(0)) / RELAYMSG_SLOTSIZE;
+      if (nslots > page->nslots) nslots = page->nslots;
     }
   }
   fd = open("/dev/null", O_RDWR);
