@@ -270,7 +270,7 @@ static int defaults(struct sqlconf *c)
   c->retry = 30;
   c->connect_timeout = 2;
   c->read_timeout = 2;
-  c->connections = 8;
+  c->connections = SQLCONF_CONNECTIONS;
   c->ssl_verify = 1;
   c->table = strdup("relay");
   c->column = strdup("ip_addr");

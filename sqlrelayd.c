@@ -335,7 +335,7 @@ int main(int argc, char **argv)
   if (sqlrelay_init() == -1)
     msg_fatal(111, "sql: unable to initialise the client library", (char *) 0);
   g = conf_acquire();
-  n = g && g->usable ? g->c.connections : 8;
+  n = g && g->usable ? g->c.connections : SQLCONF_CONNECTIONS;
   if (g) gen_drop(g);
   if (n < 1) n = 1;
   if (n > MAXTHREADS) n = MAXTHREADS;
