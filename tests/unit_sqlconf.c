@@ -43,7 +43,7 @@ static void defaults(void)
   check(r == 1 && nprobs == 0, "minimal file usable, silent", probs);
   check(c.nservers == 1 && streq(c.server[0], "localhost"), "default server localhost", "");
   check(c.port == 3306 && c.time == 1800 && c.retry == 30, "default port, time, retry", "");
-  check(c.connect_timeout == 2 && c.read_timeout == 2 && c.connections == 1,
+  check(c.connect_timeout == 2 && c.read_timeout == 2 && c.connections == 2,
         "default timeouts and connections", "");
   check(streq(c.table, "relay") && streq(c.column, "ip_addr") &&
         streq(c.timecolumn, "timestamp"), "default table, column, timecolumn", "");
