@@ -7,6 +7,7 @@
 # that refuses the many-address statement is asked one by one without an
 # error; a database that goes away with a batch in flight makes every
 # connection of the burst fall back to the rules, with a warning each.
+# Without a connections line the helper opens two database connections.
 # Batches are made certain by one helper connection (`connections 1`)
 # through a proxy that delays every client packet (delayproxy.py below).
 . "$(dirname "$0")/lib.sh"
@@ -375,6 +376,27 @@ for pair in 127.0.6.1:127.0.6.2:norelay 127.0.6.2:127.0.6.1:relay; do
     "$(tail -n +$((MARK + 1)) "$LOG" | grep -cE "^tcpserver: sql [0-9]+ $want ${next//./\\.} ") $(tail -n +$((MARK + 1)) "$LOG" | grep -cE "^tcpserver: sql [0-9]+ [a-z]+ ${dead//./\\.} ") $(warnings)"
 done
 stop_ts
+
+# --- how many database connections the helper keeps: without a
+# connections line, two (a second lookup is not held up behind the first
+# one's slow statement); with `connections 1`, one. Counted at the proxy
+# over a burst that finds the helper with no connection yet.
+echo 200 >"$T/delay"
+for want in 2 1; do
+  if [ $want = 2 ]; then
+    conf "$(base "server 127.0.0.1" "port $PXPORT" "retry 1" "connect_timeout 2" "read_timeout 3" "database h65_new")"
+  else
+    conf "$(proxied "database h65_new")"
+  fi
+  start_ts || exit 0
+  c0=$(grep -c '^conn$' "$T/proxy.log")
+  plan 127.0.7 20 'i % 2 == 0'; setrows h65_new 127.0.7. "$ROWS"
+  burst "${IPS[@]}"
+  verdict "$( [ $want = 2 ] && echo "default connections" || echo "connections 1"), slow database"
+  same "$( [ $want = 2 ] && echo "default: the helper opens two database connections" || echo "connections 1: the helper opens one database connection")" \
+    "$want" "$(( $(grep -c '^conn$' "$T/proxy.log") - c0 ))"
+  stop_ts
+done
 echo 0 >"$T/delay"
 
 echo "# suite-65 took $((SECONDS - T0)) s"
