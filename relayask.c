@@ -114,11 +114,6 @@ static int helper_path(void)
   return 0;
 }
 
-static struct relayslot *slot_at(uint32_t i)
-{
-  return (struct relayslot *) (void *) ((char *) page + RELAYMSG_SLOTOFF(i));
-}
-
 int relayask_start(unsigned long limit)
 {
   int sv[2];
@@ -171,9 +166,9 @@ static void slots_unstick(void)
   uint32_t i, w;
 
   for (i = 0; i < nslots; ++i) {
-    w = atomic_load(&slot_at(i)->word);
+    w = atomic_load(&relaymsg_slot(page, i)->word);
     if ((w & 3) == RELAYSLOT_WRITING)
-      atomic_compare_exchange_strong(&slot_at(i)->word, &w, w & ~3u);
+      atomic_compare_exchange_strong(&relaymsg_slot(page, i)->word, &w, w & ~3u);
   }
 }
 
@@ -240,12 +235,20 @@ static uint32_t slot_claim(struct relayslot *s, uint64_t deadline)
   }
 }
 
+/* Takes ticket t back while the helper has not started its answer, so
+   a late answer is dropped. */
+static void slot_release(struct relayslot *s, uint32_t t)
+{
+  uint32_t posted = t << 2 | RELAYSLOT_POSTED;
+  atomic_compare_exchange_strong(&s->word, &posted, t << 2 | RELAYSLOT_IDLE);
+}
+
 /* the reply for ticket t in s by deadline; 0, or -1 with *why set. Gives
    up early when the helper ends meanwhile (checked every 100 ms). */
 static int await_reply(struct relayslot *s, uint32_t t, uint64_t deadline,
                        struct relaymsg_reply *a, const char **why)
 {
-  uint32_t w, posted = t << 2 | RELAYSLOT_POSTED;
+  uint32_t w;
   uint64_t now, ms;
 
   for (;;) {
@@ -255,8 +258,7 @@ static int await_reply(struct relayslot *s, uint32_t t, uint64_t deadline,
     now = relaymsg_now();
     if (now >= deadline || !page->up) {
       *why = now >= deadline ? "helper timed out" : "helper not running";
-      /* too late for the helper to answer: it drops the reply */
-      atomic_compare_exchange_strong(&s->word, &posted, t << 2 | RELAYSLOT_IDLE);
+      slot_release(s, t);   /* too late for the helper to answer */
       return -1;
     }
     ms = (deadline - now + 999999) / 1000000;
@@ -281,7 +283,7 @@ static int ask_helper(const char *ip, struct relaymsg_reply *a,
 
   if (len > RELAYMSG_IPMAX) { *why = "address too long"; return -1; }
   if (myslot < 0) { *why = "helper overloaded"; return -1; }
-  s = slot_at((uint32_t) myslot);
+  s = relaymsg_slot(page, (uint32_t) myslot);
   q.deadline = relaymsg_now() + (uint64_t) page->budget_ms * 1000000u;
   q.slot = (uint32_t) myslot;
   memcpy(q.ip, ip, len + 1);
@@ -289,11 +291,10 @@ static int ask_helper(const char *ip, struct relaymsg_reply *a,
   if (!t) { *why = "helper timed out"; return -1; }
   q.ticket = t;
   n = relaymsg_request_pack(buf, sizeof buf, &q);
-  if (!n) { *why = "address too long"; return -1; }
+  if (!n) { *why = "address too long"; slot_release(s, t); return -1; }
   if (send(fd_client, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) == -1) {
-    uint32_t posted = t << 2 | RELAYSLOT_POSTED;
     *why = errno == EAGAIN ? "helper overloaded" : errstr(errno);
-    atomic_compare_exchange_strong(&s->word, &posted, t << 2 | RELAYSLOT_IDLE);
+    slot_release(s, t);
     return -1;
   }
   return await_reply(s, t, q.deadline, a, why);

@@ -89,6 +89,12 @@ struct relaymsg_page {
 };
 #define RELAYMSG_BUDGET_DEFAULT 8500
 
+/* Reply slot i of the shared memory that starts with page p. */
+static inline struct relayslot *relaymsg_slot(struct relaymsg_page *p, uint32_t i)
+{
+  return (struct relayslot *) (void *) ((char *) p + RELAYMSG_SLOTOFF(i));
+}
+
 /* Bytes written to buf, 0 if it does not fit or a field is too long. */
 size_t relaymsg_request_pack(char *buf, size_t size,
                              const struct relaymsg_request *q);

@@ -213,8 +213,7 @@ static void shortcut(const struct gen *g, const struct relaymsg_reply *a,
 static void answer(const struct relaymsg_request *q, struct relaymsg_reply *a,
                    int result)
 {
-  struct relayslot *s = (struct relayslot *) (void *)
-                        ((char *) page + RELAYMSG_SLOTOFF(q->slot));
+  struct relayslot *s = relaymsg_slot(page, q->slot);
   uint32_t t = q->ticket & RELAYSLOT_TICKETS, w = t << 2 | RELAYSLOT_POSTED;
   size_t n, varslen = a->varslen;
   int common = a->result;
