@@ -1,9 +1,12 @@
 /* tcpclient: tiny TCP client for the tests.
  *
- *   tcpclient [-b srcip] [-s data] [-w file] [-P portfile] [-t secs] [-R] host port
+ *   tcpclient [-b srcip] [-s data] [-w file] [-P portfile] [-A avoidfile]
+ *             [-t secs] [-R] host port
  *
  * Connects to host:port (IPv4 dotted quad), from srcip if given, appends its
- * own local port to portfile, sends data (C escapes \r \n \t \\ \xHH), waits
+ * own local port to portfile, never from a local port listed in avoidfile
+ * (one number per line: the golden harness lists the ports it has already
+ * named, so a client port cannot be mistaken for an earlier server's), sends data (C escapes \r \n \t \\ \xHH), waits
  * for file to exist if -w is given, shuts down its sending side, copies
  * everything the server sends to stdout until EOF. -R: reset the connection
  * (RST) right after connecting. Every wait is bounded by -t (default 10 s).
@@ -60,6 +63,41 @@ static int parse_addr(const char *ip, int port, struct sockaddr_in *sa)
   return inet_pton(AF_INET, ip, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+/* avoided(file, port): is port one of the numbers in file? */
+static int avoided(const char *file, unsigned port)
+{
+  FILE *f = file ? fopen(file, "r") : NULL;
+  unsigned p;
+  int hit = 0;
+  if (!f) return 0;
+  while (!hit && fscanf(f, "%u", &p) == 1) hit = p == port;
+  fclose(f);
+  return hit;
+}
+
+/* local_socket(src, avoidfile): a socket bound to src (any address if
+ * NULL) on a kernel-chosen port not in avoidfile; -1 on error. Rejected
+ * sockets stay open until the choice is made, so each try gets a new port. */
+static int local_socket(const char *src, const char *avoidfile)
+{
+  int held[64], nheld = 0, s = -1, i;
+  for (;;) {
+    struct sockaddr_in la;
+    socklen_t ll = sizeof la;
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0) { perror("socket"); break; }
+    if (!src && !avoidfile) break;
+    if (parse_addr(src ? src : "0.0.0.0", 0, &la) < 0 || bind(s, (struct sockaddr *)&la, sizeof la) < 0) {
+      printf("bind: %s\n", strerror(errno)); close(s); s = -1; break;
+    }
+    getsockname(s, (struct sockaddr *)&la, &ll);
+    if (nheld == 64 || !avoided(avoidfile, ntohs(la.sin_port))) break;
+    held[nheld++] = s;
+  }
+  for (i = 0; i < nheld; i++) close(held[i]);
+  return s;
+}
+
 static void write_all(int fd, const char *buf, size_t len)
 {
   while (len > 0) {
@@ -71,18 +109,19 @@ static void write_all(int fd, const char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-  const char *src = NULL, *data = NULL, *waitfile = NULL, *portfile = NULL;
+  const char *src = NULL, *data = NULL, *waitfile = NULL, *portfile = NULL, *avoidfile = NULL;
   double timeout = 10, deadline;
   int opt, reset = 0, s;
   struct sockaddr_in sa;
   char buf[65536];
 
-  while ((opt = getopt(argc, argv, "b:s:w:P:t:R")) != -1) {
+  while ((opt = getopt(argc, argv, "b:s:w:P:A:t:R")) != -1) {
     switch (opt) {
       case 'b': src = optarg; break;
       case 's': data = optarg; break;
       case 'w': waitfile = optarg; break;
       case 'P': portfile = optarg; break;
+      case 'A': avoidfile = optarg; break;
       case 't': timeout = atof(optarg); break;
       case 'R': reset = 1; break;
       default: return 64;
@@ -90,14 +129,8 @@ int main(int argc, char **argv)
   }
   if (argc - optind != 2) { fprintf(stderr, "usage: tcpclient [opts] host port\n"); return 64; }
   deadline = now() + timeout;
-  s = socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) { perror("socket"); return 1; }
-  if (src) {
-    struct sockaddr_in la;
-    if (parse_addr(src, 0, &la) < 0 || bind(s, (struct sockaddr *)&la, sizeof la) < 0) {
-      printf("bind: %s\n", strerror(errno)); return 1;
-    }
-  }
+  s = local_socket(src, avoidfile);
+  if (s < 0) return 1;
   if (parse_addr(argv[optind], atoi(argv[optind + 1]), &sa) < 0) {
     printf("connect: bad address\n"); return 1;
   }

@@ -278,10 +278,14 @@ _mapcports() {
   done <"$W/cports.seen"
 }
 
+# _avoid: the port numbers already named in this case, for tcpclient -A
+_avoid() { awk -F'\t' '$1 == "num" { print $2 }' "$W/map" >"$W/avoid" 2>/dev/null || : >"$W/avoid"; }
+
 conn() {
   local rc
   _conn_args "$@"
-  "$CLIENT" -t 10 -P "$W/cports" "${CARGS[@]}" "$CHOST" "$CPORTARG" >"$W/conn.out" 2>"$W/conn.err"
+  _avoid
+  "$CLIENT" -t 10 -P "$W/cports" -A "$W/avoid" "${CARGS[@]}" "$CHOST" "$CPORTARG" >"$W/conn.out" 2>"$W/conn.err"
   rc=$?
   _mapcports
   cat "$W/conn.out"
@@ -297,7 +301,8 @@ conn_bg() {
   shift
   _conn_args "$@"
   n0=$(cat "$W/cports" 2>/dev/null | wc -l)
-  "$CLIENT" -t 10 -P "$W/cports" -w "$W/release.$name" "${CARGS[@]}" "$CHOST" "$CPORTARG" \
+  _avoid
+  "$CLIENT" -t 10 -P "$W/cports" -A "$W/avoid" -w "$W/release.$name" "${CARGS[@]}" "$CHOST" "$CPORTARG" \
     >"$W/client.$name" 2>"$W/client.$name.err" &
   eval "CPID_$name=$!"
   _track $!
