@@ -152,7 +152,8 @@ settle dbkill
 rules_loop() { # bounded: 20000 builds, CAP seconds, or until loop.on goes
   local i=0 end=$((SECONDS + CAP))
   while [ -e "$T/loop.on" ] && [ $i -lt 20000 ] && [ $SECONDS -lt $end ]; do
-    "$BIN/tcprules" "$T/rules.cdb" "$T/rules.tmp" <"$T/rules$(( i % 2 + 1 )).txt" || echo "tcprules failed" >>"$T/loop.err"
+    "$BIN/tcprules" "$T/rules.cdb" "$T/rules.tmp" <"$T/rules$(( i % 2 + 1 )).txt" 2>>"$T/loop.err" \
+      || echo "tcprules failed, exit $?" >>"$T/loop.err"
     i=$((i+1))
   done
   echo "$i" >"$T/loop.count"
@@ -185,7 +186,7 @@ fault() {
   WARN=$(after "$L0" '^tcpserver: warning: ')
   info "$name: $(( $(now_ms) - t )) ms, $c rewrites, $(after "$L0" '^tcpserver: sql [0-9]+ relay ') relayed, $WARN warnings $(causes "$L0")"
   [ "${c:-0}" -ge 10 ] && [ ! -s "$T/loop.err" ] && ok "$name: the file was rewritten all along ($c times)" \
-    || notok "$name: the file was rewritten all along" "${c:-no} rewrites; $(head -n 2 "$T/loop.err" | tr '\n' '|')"
+    || notok "$name: the file was rewritten all along" "${c:-no} rewrites; $(head -n 4 "$T/loop.err" | tr '\n' '|')"
   settle "$name"
 }
 fault rules "$N" rules_loop
