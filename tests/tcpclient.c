@@ -6,7 +6,8 @@
  * Connects to host:port (IPv4 dotted quad), from srcip if given, appends its
  * own local port to portfile, never from a local port listed in avoidfile
  * (one number per line: the golden harness lists the ports it has already
- * named, so a client port cannot be mistaken for an earlier server's), sends data (C escapes \r \n \t \\ \xHH), waits
+ * named, so a client port cannot be mistaken for a server's; see
+ * local_socket), sends data (C escapes \r \n \t \\ \xHH), waits
  * for file to exist if -w is given, shuts down its sending side, copies
  * everything the server sends to stdout until EOF. -R: reset the connection
  * (RST) right after connecting. Every wait is bounded by -t (default 10 s).
@@ -76,26 +77,37 @@ static int avoided(const char *file, unsigned port)
 }
 
 /* local_socket(src, avoidfile): a socket bound to src (any address if
- * NULL) on a kernel-chosen port not in avoidfile; -1 on error. Rejected
- * sockets stay open until the choice is made, so each try gets a new port. */
+ * NULL); -1 on error. Without avoidfile the kernel picks the port (at
+ * connect, or at bind when src is given). With it, the port is an even one
+ * of the ephemeral range that avoidfile does not list: the kernel gives
+ * listening sockets bound to port 0 odd ports first, so a server started
+ * later cannot get a port number a client of the same case already had. */
 static int local_socket(const char *src, const char *avoidfile)
 {
-  int held[64], nheld = 0, s = -1, i;
-  for (;;) {
-    struct sockaddr_in la;
-    socklen_t ll = sizeof la;
-    s = socket(AF_INET, SOCK_STREAM, 0);
-    if (s < 0) { perror("socket"); break; }
-    if (!src && !avoidfile) break;
-    if (parse_addr(src ? src : "0.0.0.0", 0, &la) < 0 || bind(s, (struct sockaddr *)&la, sizeof la) < 0) {
-      printf("bind: %s\n", strerror(errno)); close(s); s = -1; break;
-    }
-    getsockname(s, (struct sockaddr *)&la, &ll);
-    if (nheld == 64 || !avoided(avoidfile, ntohs(la.sin_port))) break;
-    held[nheld++] = s;
+  struct sockaddr_in la;
+  unsigned port, tries;
+  int s;
+
+  if (parse_addr(src ? src : "0.0.0.0", 0, &la) < 0) {
+    printf("bind: bad address\n"); return -1;
   }
-  for (i = 0; i < nheld; i++) close(held[i]);
-  return s;
+  srand((unsigned)getpid() ^ (unsigned)(now() * 1e6));
+  for (tries = 0; tries < 1000; tries++) {
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0) { perror("socket"); return -1; }
+    if (!src && !avoidfile) return s;
+    if (avoidfile) {
+      port = 32768 + 2 * ((unsigned)rand() % 14116);   /* 32768..60998 */
+      if (avoided(avoidfile, port)) { close(s); continue; }
+      la.sin_port = htons((unsigned short)port);
+    }
+    if (bind(s, (struct sockaddr *)&la, sizeof la) == 0) return s;
+    if (!avoidfile || errno != EADDRINUSE) break;
+    close(s);
+  }
+  printf("bind: %s\n", strerror(errno));
+  close(s);
+  return -1;
 }
 
 static void write_all(int fd, const char *buf, size_t len)
