@@ -91,22 +91,26 @@ static int local_socket(const char *src, const char *avoidfile)
   if (parse_addr(src ? src : "0.0.0.0", 0, &la) < 0) {
     printf("bind: bad address\n"); return -1;
   }
-  srand((unsigned)getpid() ^ (unsigned)(now() * 1e6));
-  for (tries = 0; tries < 1000; tries++) {
+  if (!avoidfile) {
     s = socket(AF_INET, SOCK_STREAM, 0);
     if (s < 0) { perror("socket"); return -1; }
-    if (!src && !avoidfile) return s;
-    if (avoidfile) {
-      port = 32768 + 2 * ((unsigned)rand() % 14116);   /* 32768..60998 */
-      if (avoided(avoidfile, port)) { close(s); continue; }
-      la.sin_port = htons((unsigned short)port);
-    }
+    if (!src || bind(s, (struct sockaddr *)&la, sizeof la) == 0) return s;
+    printf("bind: %s\n", strerror(errno));
+    close(s);
+    return -1;
+  }
+  srand((unsigned)getpid() ^ (unsigned)(now() * 1e6));
+  for (tries = 0; tries < 1000; tries++) {
+    port = 32768 + 2 * ((unsigned)rand() % 14116);   /* 32768..60998 */
+    if (avoided(avoidfile, port)) continue;
+    s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0) { perror("socket"); return -1; }
+    la.sin_port = htons((unsigned short)port);
     if (bind(s, (struct sockaddr *)&la, sizeof la) == 0) return s;
-    if (!avoidfile || errno != EADDRINUSE) break;
+    if (errno != EADDRINUSE) { printf("bind: %s\n", strerror(errno)); close(s); return -1; }
     close(s);
   }
-  printf("bind: %s\n", strerror(errno));
-  close(s);
+  printf("bind: no free local port\n");
   return -1;
 }
 
