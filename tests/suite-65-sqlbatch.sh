@@ -117,8 +117,8 @@ done
 conf() { printf '%s\n' "$@" >"$CTL.tmp"; chmod 600 "$CTL.tmp"; mv "$CTL.tmp" "$CTL"; sleep 0.15; }
 base() { printf '%s\n' "user h65relay" "pass $PW" "table relay" "$@"; }
 direct() { base "server localhost" "socket $MYSQL_SOCK" "$@"; }
-proxied() { base "server 127.0.0.1" "port $PXPORT" "connections 1" "retry 1" \
-              "connect_timeout 2" "read_timeout 3" "$@"; }
+viaproxy() { base "server 127.0.0.1" "port $PXPORT" "retry 1" "connect_timeout 2" "read_timeout 3" "$@"; }
+proxied() { viaproxy "connections 1" "$@"; }
 
 printf '127.0.:allow,RULEVAR="fromrule"\n' | /usr/bin/tcprules "$T/rules.cdb" "$T/rules.tmp" ||
   { notok "rules built" "tcprules failed"; exit 0; }
@@ -163,16 +163,20 @@ burst() {
     sleep 0.05; i=$((i + 1))
   done
 }
+# decision IP OUTPUT: what one connection from IP printed says: relay,
+# norelay, or ? (not the child of IP, or no RELAYCLIENT line)
+decision() {
+  case $2 in *"TCPREMOTEIP=$1"$'\n'*) ;; *) echo '?'; return;; esac
+  case $2 in *$'\n'"RELAYCLIENT="$'\n'*) echo relay;; *$'\n'"RELAYCLIENT unset"$'\n'*) echo norelay;;
+    *) echo '?';; esac
+}
 # answers: what each connection of the last burst printed, in order:
 # `IP relay`, `IP norelay` (RULEVAR from the rules too) or `IP ?`
 answers() {
-  local i=0 ip o d
+  local i=0 ip o
   for ip in "${IPS[@]}"; do
-    i=$((i + 1)); o=$(<"$T/o/$i"); d='?'
-    case $o in *"TCPREMOTEIP=$ip"$'\n'*) ;; *) echo "$ip ?"; continue;; esac
-    case $o in *$'\n'"RULEVAR=fromrule"*) ;; *) echo "$ip ?"; continue;; esac
-    case $o in *$'\n'"RELAYCLIENT="$'\n'*) d=relay;; *$'\n'"RELAYCLIENT unset"$'\n'*) d=norelay;; esac
-    echo "$ip $d"
+    i=$((i + 1)); o=$(<"$T/o/$i")
+    case $o in *$'\n'"RULEVAR=fromrule"*) echo "$ip $(decision "$ip" "$o")";; *) echo "$ip ?";; esac
   done
 }
 # wanted: `IP WANT` for each connection, in order
@@ -367,11 +371,7 @@ for pair in 127.0.6.1:127.0.6.2:norelay 127.0.6.2:127.0.6.1:relay; do
   i=0   # reaped: its slot is free again
   until tail -n +$((MARK + 1)) "$LOG" | grep -q "^tcpserver: end $kid " || [ $i -ge 100 ]; do sleep 0.02; i=$((i + 1)); done
   o=$("$CLIENT" -b "$next" -t 30 127.0.0.1 "$PORT" 2>&1)
-  d='?'
-  case $o in *"TCPREMOTEIP=$next"$'\n'*)
-    case $o in *$'\n'"RELAYCLIENT="$'\n'*) d=relay;; *$'\n'"RELAYCLIENT unset"$'\n'*) d=norelay;; esac;;
-  esac
-  same "slot of a killed child ($dead) reused: $next gets its own answer" "$want" "$d"
+  same "slot of a killed child ($dead) reused: $next gets its own answer" "$want" "$(decision "$next" "$o")"
   same "slot reused: one line for $next, none for the killed child, no warning" "1 0 0" \
     "$(tail -n +$((MARK + 1)) "$LOG" | grep -cE "^tcpserver: sql [0-9]+ $want ${next//./\\.} ") $(tail -n +$((MARK + 1)) "$LOG" | grep -cE "^tcpserver: sql [0-9]+ [a-z]+ ${dead//./\\.} ") $(warnings)"
 done
@@ -384,17 +384,18 @@ stop_ts
 echo 200 >"$T/delay"
 for want in 2 1; do
   if [ $want = 2 ]; then
-    conf "$(base "server 127.0.0.1" "port $PXPORT" "retry 1" "connect_timeout 2" "read_timeout 3" "database h65_new")"
+    conf "$(viaproxy "database h65_new")"
+    what="default connections" said="default: the helper opens two database connections"
   else
     conf "$(proxied "database h65_new")"
+    what="connections 1" said="connections 1: the helper opens one database connection"
   fi
   start_ts || exit 0
   c0=$(grep -c '^conn$' "$T/proxy.log")
   plan 127.0.7 20 'i % 2 == 0'; setrows h65_new 127.0.7. "$ROWS"
   burst "${IPS[@]}"
-  verdict "$( [ $want = 2 ] && echo "default connections" || echo "connections 1"), slow database"
-  same "$( [ $want = 2 ] && echo "default: the helper opens two database connections" || echo "connections 1: the helper opens one database connection")" \
-    "$want" "$(( $(grep -c '^conn$' "$T/proxy.log") - c0 ))"
+  verdict "$what, slow database"
+  same "$said" "$want" "$(( $(grep -c '^conn$' "$T/proxy.log") - c0 ))"
   stop_ts
 done
 echo 0 >"$T/delay"
