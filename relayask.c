@@ -166,9 +166,9 @@ static void slots_unstick(void)
   uint32_t i, w;
 
   for (i = 0; i < nslots; ++i) {
-    w = atomic_load(&relaymsg_slot(page, i)->word);
-    if ((w & 3) == RELAYSLOT_WRITING)
-      atomic_compare_exchange_strong(&relaymsg_slot(page, i)->word, &w, w & ~3u);
+    _Atomic uint32_t *word = &relaymsg_slot(page, i)->word;
+    w = atomic_load(word);
+    if ((w & 3) == RELAYSLOT_WRITING) atomic_compare_exchange_strong(word, &w, w & ~3u);
   }
 }
 
