@@ -4,9 +4,12 @@
 #include "rules.h"
 #include "cdb/cdb.h"
 
+/* the ladder's keys: on the stack unless info or host is long */
+#define KEYSMALL 128
 struct keybuf {
   char *s;
   size_t cap;
+  char small[KEYSMALL];
 };
 
 static void cat(struct keybuf *k, size_t *len, const char *a, size_t alen,
@@ -74,7 +77,7 @@ int rules_ladder(const char *ip, const char *host, const char *info,
     errno = ENOMEM;
     return -1;
   }
-  k.s = malloc(k.cap);
+  k.s = k.cap <= KEYSMALL ? k.small : malloc(k.cap);
   if (!k.s) {
     errno = ENOMEM;
     return -1;
@@ -89,9 +92,11 @@ int rules_ladder(const char *ip, const char *host, const char *info,
   if (!r) r = ladder_ip(ip, iplen, try, arg);
   if (!r && host) r = ladder_host(&k, host, hostlen, try, arg);
   if (!r) r = try(arg, "", 0);
-  e = errno;
-  free(k.s);
-  errno = e;
+  if (k.s != k.small) {
+    e = errno;
+    free(k.s);
+    errno = e;
+  }
   return r;
 }
 
@@ -99,6 +104,15 @@ struct lookup {
   struct cdb c;
   struct rules_result *r;
 };
+
+static int copy(struct lookup *l, struct rules_result *r, const char *key,
+                size_t len)
+{
+  memcpy(r->key, key, len);
+  r->key[len] = 0;
+  r->data[r->datalen] = 0;
+  return cdb_read(&l->c, r->data, r->datalen, cdb_datapos(&l->c)) ? -1 : 1;
+}
 
 static int trykey(void *arg, const char *key, size_t len)
 {
@@ -109,40 +123,44 @@ static int trykey(void *arg, const char *key, size_t len)
   if (f != 1) return f;
   r->keylen = len;
   r->datalen = cdb_datalen(&l->c);
+  if (len + r->datalen + 2 <= sizeof r->small) {
+    r->key = r->small;
+    r->data = r->small + len + 1;
+    return copy(l, r, key, len);
+  }
   r->key = malloc(len + 1);
   r->data = malloc(r->datalen + 1);
   if (!r->key || !r->data) {
     errno = ENOMEM;
     return -1;
   }
-  memcpy(r->key, key, len);
-  r->key[len] = 0;
-  r->data[r->datalen] = 0;
-  return cdb_read(&l->c, r->data, r->datalen, cdb_datapos(&l->c)) ? -1 : 1;
+  return copy(l, r, key, len);
 }
 
 int rules_lookup(int fd, const char *ip, const char *host, const char *info,
                  struct rules_result *r)
 {
   struct lookup l;
-  int ret, e;
+  int ret, e = 0;
 
   r->key = r->data = NULL;
   r->keylen = r->datalen = 0;
   if (cdb_init(&l.c, fd) == -1) return -1;
   l.r = r;
   ret = rules_ladder(ip, host, info, trykey, &l);
-  e = errno;
+  if (ret == -1) e = errno;
   cdb_free(&l.c);
   if (ret != 1) rules_free(r);
-  errno = e;
+  if (ret == -1) errno = e;
   return ret;
 }
 
 void rules_free(struct rules_result *r)
 {
-  free(r->key);
-  free(r->data);
+  if (r->key != r->small) {
+    free(r->key);
+    free(r->data);
+  }
   r->key = r->data = NULL;
   r->keylen = r->datalen = 0;
 }

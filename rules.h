@@ -3,15 +3,19 @@
 
 #include <stddef.h>
 
+/* key and data point into small when they fit (the common case: no
+   heap in a forked child), else at malloc'd copies. Do not copy. */
+#define RULES_SMALL 256
 struct rules_result {
   char *key;
   size_t keylen;
   char *data;
   size_t datalen;
+  char small[RULES_SMALL];
 };
 
 /* Walk the key ladder (spec 3.2) in the cdb open on fd. host, info: NULL
-   means unknown; "" is known but empty. 1 found (r holds malloc'd copies,
+   means unknown; "" is known but empty. 1 found (r holds copies,
    release with rules_free), 0 nothing matched, -1 error with errno
    (EPROTO bad cdb, EISDIR directory, ENOMEM). */
 int rules_lookup(int fd, const char *ip, const char *host, const char *info,

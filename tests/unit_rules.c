@@ -147,6 +147,51 @@ static void test_lookup(void)
   close(fd);
 }
 
+/* key plus data around the size kept without the heap (RULES_SMALL),
+   and a ladder key longer than the ladder's own stack buffer: each
+   lookup gives back exactly the stored key and data */
+static void test_sizes(void)
+{
+  static struct cdb_make m;
+  /* keys "10.0.0.N" are 8 bytes: key, data and their two NULs fill
+     RULES_SMALL exactly at a data length of RULES_SMALL - 10 */
+  static const size_t datalens[] = { 1, 200, RULES_SMALL - 11, RULES_SMALL - 10,
+                                     RULES_SMALL - 9, RULES_SMALL, 5000 };
+  static char info[400], key[500], data[5001], ip[16], why[160];
+  struct rules_result r;
+  size_t i, n = sizeof datalens / sizeof datalens[0], len;
+  int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644), f, good = 1;
+
+  if (fd == -1 || cdb_make_start(&m, fd) == -1) good = 0;
+  memset(info, 'u', 300);
+  for (i = 0; good && i <= n; ++i) {
+    /* i == n: info@ip, longer than the ladder's stack buffer */
+    if (i < n) len = (size_t) snprintf(key, sizeof key, "10.0.0.%zu", i);
+    else len = (size_t) snprintf(key, sizeof key, "%s@10.9.9.9", info);
+    memset(data, 'a' + (int) (i % 26), 5000);
+    data[0] = '+';
+    if (cdb_make_add(&m, key, len, data, i < n ? datalens[i] : 300) == -1) good = 0;
+  }
+  if (good && cdb_make_finish(&m) == -1) good = 0;
+  for (i = 0; good && i <= n; ++i) {
+    size_t dl = i < n ? datalens[i] : 300;
+    snprintf(ip, sizeof ip, i < n ? "10.0.0.%zu" : "10.9.9.9", i);
+    if (i < n) len = (size_t) snprintf(key, sizeof key, "%s", ip);
+    else len = (size_t) snprintf(key, sizeof key, "%s@10.9.9.9", info);
+    f = rules_lookup(fd, ip, NULL, i < n ? NULL : info, &r);
+    memset(data, 'a' + (int) (i % 26), 5000);
+    data[0] = '+';
+    if (f != 1 || r.keylen != len || memcmp(r.key, key, len) || r.key[len] ||
+        r.datalen != dl || memcmp(r.data, data, dl) || r.data[dl]) {
+      snprintf(why, sizeof why, "key of %zu bytes, data of %zu: got %d", len, dl, f);
+      good = 0;
+    }
+    if (f == 1) rules_free(&r);
+  }
+  check(good, "key and data of every size come back whole", why);
+  if (fd != -1) close(fd);
+}
+
 struct varlist {
   char s[256];
   size_t len;
@@ -238,6 +283,7 @@ int main(void)
   test_ladder();
   test_lookup();
   test_data();
+  test_sizes();
   test_fuzz();
   unlink(path);
   return failures ? 1 : 0;
