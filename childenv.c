@@ -6,11 +6,18 @@
 #define FROMRULE 1            /* env[i] was set by a rule */
 #define OWNED 2               /* env[i] was malloc'd here */
 
-static char **env;            /* env[0..len) then NULL */
-static char arena[2048];      /* first strings: no heap work in the child */
+/* The first SMALL entries and ARENA bytes of strings are static, next
+   to the rest of this file's state: a forked child then writes one page
+   of it and none of the heap (each page it writes is a page fault). */
+#define SMALL 128
+#define ARENA 1024
+static char *envsmall[SMALL];
+static unsigned char rulesmall[SMALL];
+static char **env = envsmall; /* env[0..len) then NULL */
+static unsigned char *rule = rulesmall;  /* FROMRULE | OWNED bits of env[i] */
+static char arena[ARENA];
 static size_t arenaused;
-static unsigned char *rule;   /* rule[i]: FROMRULE | OWNED bits of env[i] */
-static size_t len, cap;
+static size_t len, cap = SMALL;
 
 static int grow(size_t want)
 {
@@ -21,11 +28,13 @@ static int grow(size_t want)
   if (want <= cap) return 0;
   c = want + want / 2 + 8;
   if (c < want || c > ((size_t) -1) / sizeof *e) goto nomem;
-  e = realloc(env, c * sizeof *e);
+  e = realloc(env == envsmall ? NULL : env, c * sizeof *e);
   if (!e) goto nomem;
+  if (env == envsmall) memcpy(e, envsmall, sizeof envsmall);
   env = e;
-  r = realloc(rule, c);
+  r = realloc(rule == rulesmall ? NULL : rule, c);
   if (!r) goto nomem;
+  if (rule == rulesmall) memcpy(r, rulesmall, sizeof rulesmall);
   rule = r;
   cap = c;
   return 0;
@@ -122,13 +131,18 @@ void childenv_unset(const char *name)
   drop(name, strlen(name));
 }
 
-int childenv_fromrule(const char *name)
+int childenv_fromrulen(const char *name, size_t namelen)
 {
-  size_t i, n = strlen(name);
+  size_t i;
 
   for (i = len; i > 0; --i)
-    if (matches(env[i - 1], name, n)) return rule[i - 1] & FROMRULE;
+    if (matches(env[i - 1], name, namelen)) return rule[i - 1] & FROMRULE;
   return 0;
+}
+
+int childenv_fromrule(const char *name)
+{
+  return childenv_fromrulen(name, strlen(name));
 }
 
 const char *childenv_value(const char *name)

@@ -19,6 +19,7 @@ int childenv_setrule(const char *name, size_t namelen,
                      const char *value, size_t valuelen);
 /* 1 if name's current value was set by childenv_setrule, else 0. */
 int childenv_fromrule(const char *name);
+int childenv_fromrulen(const char *name, size_t namelen);
 
 /* The current value of name, or NULL if it is not set. */
 const char *childenv_value(const char *name);

@@ -324,21 +324,19 @@ static const char *clean(char *out, const char *s, int spaces)
   return i ? out : "-";
 }
 
-/* the answer's variables, except those a rule set; -1 out of memory */
+/* the answer's variables (each NAME=VALUE, checked by unpack), except
+   those a rule set; -1 out of memory */
 static int apply(const struct relaymsg_reply *a)
 {
-  char entry[RELAYMSG_VARSMAX];
   size_t i = 0;
 
   while (i < a->varslen) {
-    size_t len = strlen(a->vars + i);
-    char *eq;
-    memcpy(entry, a->vars + i, len + 1);
+    const char *entry = a->vars + i;
+    size_t len = strlen(entry), namelen = (size_t) (strchr(entry, '=') - entry);
     i += len + 1;
-    eq = strchr(entry, '=');
-    *eq = 0;
-    if (childenv_fromrule(entry)) continue;
-    if (childenv_sets(entry, eq + 1) == -1) return -1;
+    if (childenv_fromrulen(entry, namelen)) continue;
+    if (childenv_set(entry, namelen, entry + namelen + 1, len - namelen - 1) == -1)
+      return -1;
   }
   return 0;
 }

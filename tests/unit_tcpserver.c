@@ -167,6 +167,50 @@ static void test_childenv(void)
   check(n == 1, "childenv: one A left", "duplicates");
 }
 
+/* more entries than the static table holds and more strings than the
+   static arena: nothing set before the move to the heap is lost */
+static void test_childenv_big(void)
+{
+  static char *inh[301], names[300][16];
+  char name[16], value[64];
+  size_t i;
+  int good;
+
+  for (i = 0; i < 300; ++i) {
+    snprintf(names[i], sizeof names[i], "I%zu=%zu", i, i);
+    inh[i] = names[i];
+  }
+  inh[300] = NULL;
+  good = childenv_init(inh + 200) == 0 && childenv_setrule("R", 1, "x", 1) == 0;
+  for (i = 0; good && i < 200; ++i) {
+    snprintf(name, sizeof name, "S%zu", i);
+    memset(value, 'a' + (int) (i % 26), 40);
+    value[40] = 0;
+    good = childenv_sets(name, value) == 0;
+  }
+  for (i = 200; good && i < 300; ++i) {
+    snprintf(name, sizeof name, "I%zu", i);
+    snprintf(value, sizeof value, "%zu", i);
+    good = childenv_value(name) && !strcmp(childenv_value(name), value);
+  }
+  for (i = 0; good && i < 200; ++i) {
+    snprintf(name, sizeof name, "S%zu", i);
+    good = childenv_value(name) && strlen(childenv_value(name)) == 40 &&
+           childenv_value(name)[39] == 'a' + (int) (i % 26);
+  }
+  check(good, "childenv: 100 inherited and 200 set, all kept", "lost one");
+  check(childenv_fromrule("R") && !childenv_fromrule("S0"),
+        "childenv: a rule mark survives the move to the heap", "lost");
+  good = childenv_init(inh) == 0;
+  for (i = 0; good && i < 300; ++i) {
+    snprintf(name, sizeof name, "I%zu", i);
+    snprintf(value, sizeof value, "%zu", i);
+    good = childenv_value(name) && !strcmp(childenv_value(name), value);
+  }
+  check(good && !childenv_value("R"), "childenv: 300 inherited, all kept",
+        "lost one");
+}
+
 static void test_sgetopt(void)
 {
   char *argv[] = { "x/prog", "-vc5", "-x", "r.cdb", "--y", "host", NULL };
@@ -192,6 +236,7 @@ int main(void)
   test_ident();
   test_logfield();
   test_childenv();
+  test_childenv_big();
   test_sgetopt();
   return failures ? 1 : 0;
 }
