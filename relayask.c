@@ -19,6 +19,7 @@
 #include "relayskip.h"
 #include "sqlconf.h"
 
+_Static_assert(sizeof(pid_t) == sizeof(uint32_t), "slotpid fits after freeslot");
 _Static_assert(sizeof(struct relayslot) <= RELAYMSG_SLOTSIZE, "a slot fits its stride");
 _Static_assert(sizeof(struct relaymsg_page) <= RELAYMSG_SLOTOFF(0), "the page fits");
 _Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
@@ -33,8 +34,10 @@ _Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
 static int fd_client = -1, fd_server = -1, fd_page = -1;
 static struct relaymsg_page *page;
 static uint32_t nslots;
-static pid_t *slotpid;        /* parent: the child holding each slot; 0 free */
-static uint32_t *freeslot, nfree;
+/* parent only (see parent_only): the child holding each slot (0 free),
+   and the free slots, nfree[0] of them */
+static pid_t *slotpid;
+static uint32_t *freeslot, *nfree;
 static long myslot = -1;      /* the slot of the child forked next / this child */
 static char helper[PATH_MAX];
 static const char *control;
@@ -114,11 +117,27 @@ static int helper_path(void)
   return 0;
 }
 
+/* Zeroed memory that forked children do not get (MADV_DONTFORK): the
+   parent writes it right after each fork, and a page shared with a
+   child that is still running would be copied each time. NULL on error. */
+static void *parent_only(size_t size)
+{
+  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+  if (p == MAP_FAILED) return NULL;
+  if (madvise(p, size, MADV_DONTFORK) == -1) {
+    munmap(p, size);
+    return NULL;
+  }
+  return p;
+}
+
 int relayask_start(unsigned long limit)
 {
   int sv[2];
   size_t size;
-  uint32_t i;
+  uint32_t i, n;
   void *p;
 
   control = sqlconf_path();
@@ -128,12 +147,13 @@ int relayask_start(unsigned long limit)
   fd_server = high(sv[1]);
   fd_page = high(memfd_create("tcpserver-sql", MFD_CLOEXEC));
   if (fd_client < 0 || fd_server < 0 || fd_page < 0) return -1;
-  nslots = limit < 1 ? 1 : limit > RELAYMSG_SLOTMAX ? RELAYMSG_SLOTMAX : (uint32_t) limit;
-  slotpid = calloc(nslots, sizeof *slotpid);
-  freeslot = calloc(nslots, sizeof *freeslot);
-  if (!slotpid || !freeslot) return -1;
-  for (i = 0; i < nslots; ++i) freeslot[i] = nslots - 1 - i;
-  nfree = nslots;
+  n = limit < 1 ? 1 : limit > RELAYMSG_SLOTMAX ? RELAYMSG_SLOTMAX : (uint32_t) limit;
+  nfree = parent_only((1 + 2 * (size_t) n) * sizeof *nfree);
+  if (!nfree) return -1;
+  freeslot = nfree + 1;
+  slotpid = (pid_t *) (void *) (freeslot + n);
+  for (i = 0; i < n; ++i) freeslot[i] = n - 1 - i;
+  *nfree = nslots = n;   /* only now: relayask_reap reads slotpid[0..nslots) */
   size = RELAYMSG_SLOTOFF(nslots);
   if (ftruncate(fd_page, (off_t) size) == -1) return -1;
   p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_page, 0);
@@ -148,14 +168,14 @@ int relayask_start(unsigned long limit)
 
 void relayask_prefork(void)
 {
-  myslot = page && nfree ? (long) freeslot[--nfree] : -1;
+  myslot = page && *nfree ? (long) freeslot[--*nfree] : -1;
 }
 
 void relayask_forked(pid_t pid)
 {
   if (myslot < 0) return;
   if (pid > 0) slotpid[myslot] = pid;
-  else freeslot[nfree++] = (uint32_t) myslot;
+  else freeslot[(*nfree)++] = (uint32_t) myslot;
   myslot = -1;
 }
 
@@ -181,7 +201,7 @@ int relayask_reap(pid_t pid, int status)
     for (i = 0; i < nslots; ++i)
       if (slotpid[i] == pid) {
         slotpid[i] = 0;
-        freeslot[nfree++] = i;
+        freeslot[(*nfree)++] = i;
         break;
       }
     return 0;
