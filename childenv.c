@@ -47,8 +47,9 @@ int childenv_init(char *const *inherited)
 {
   size_t n = 0;
 
+  for (; len > 0; --len)   /* a fresh start forgets earlier changes */
+    if (rule[len - 1] & OWNED) free(env[len - 1]);
   while (inherited && inherited[n]) ++n;
-  len = 0;
   arenaused = 0;
   if (grow(n + 1) == -1) return -1;
   for (len = 0; len < n; ++len) {
