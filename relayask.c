@@ -34,7 +34,7 @@ _Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
 static int fd_client = -1, fd_server = -1, fd_page = -1;
 static struct relaymsg_page *page;
 static uint32_t nslots;
-/* parent only (see parent_only): the child holding each slot (0 free),
+/* parent only (parent_only): the child holding each slot (0 free),
    and the free slots, nfree[0] of them */
 static pid_t *slotpid;
 static uint32_t *freeslot, *nfree;
@@ -363,9 +363,9 @@ static int apply(const struct relaymsg_reply *a)
 
 int relayask_child(const char *ip, int denied)
 {
-  /* on the stack: a static would be a page the child alone writes, one
-     more page fault per connection (measured +1.2% conn/s); every path
-     that returns 0 from ask sets each field read below */
+  /* on the stack: a static would be one more page the child writes, a
+     page fault per connection; every path on which ask returns 0 sets
+     each field read below */
   struct relaymsg_reply a;
   char pid[FMT_ULONG], sip[RELAYMSG_TEXTMAX + 1], srv[RELAYMSG_TEXTMAX + 1];
   char why[RELAYMSG_TEXTMAX + 1];
