@@ -19,6 +19,16 @@ static char arena[ARENA];
 static size_t arenaused;
 static size_t len, cap = SMALL;
 
+/* cur resized to size bytes on the heap; cur may still be the static
+   small (smallsize bytes), which is copied, never freed. NULL on error. */
+static void *resize(void *cur, void *small, size_t smallsize, size_t size)
+{
+  void *p = realloc(cur == small ? NULL : cur, size);
+
+  if (p && cur == small) memcpy(p, small, smallsize);
+  return p;
+}
+
 static int grow(size_t want)
 {
   char **e;
@@ -28,13 +38,11 @@ static int grow(size_t want)
   if (want <= cap) return 0;
   c = want + want / 2 + 8;
   if (c < want || c > ((size_t) -1) / sizeof *e) goto nomem;
-  e = realloc(env == envsmall ? NULL : env, c * sizeof *e);
+  e = resize(env, envsmall, sizeof envsmall, c * sizeof *e);
   if (!e) goto nomem;
-  if (env == envsmall) memcpy(e, envsmall, sizeof envsmall);
   env = e;
-  r = realloc(rule == rulesmall ? NULL : rule, c);
+  r = resize(rule, rulesmall, sizeof rulesmall, c);
   if (!r) goto nomem;
-  if (rule == rulesmall) memcpy(r, rulesmall, sizeof rulesmall);
   rule = r;
   cap = c;
   return 0;

@@ -105,15 +105,6 @@ struct lookup {
   struct rules_result *r;
 };
 
-static int copy(struct lookup *l, struct rules_result *r, const char *key,
-                size_t len)
-{
-  memcpy(r->key, key, len);
-  r->key[len] = 0;
-  r->data[r->datalen] = 0;
-  return cdb_read(&l->c, r->data, r->datalen, cdb_datapos(&l->c)) ? -1 : 1;
-}
-
 static int trykey(void *arg, const char *key, size_t len)
 {
   struct lookup *l = arg;
@@ -126,15 +117,18 @@ static int trykey(void *arg, const char *key, size_t len)
   if (len + r->datalen + 2 <= sizeof r->small) {
     r->key = r->small;
     r->data = r->small + len + 1;
-    return copy(l, r, key, len);
+  } else {
+    r->key = malloc(len + 1);
+    r->data = malloc(r->datalen + 1);
+    if (!r->key || !r->data) {
+      errno = ENOMEM;
+      return -1;
+    }
   }
-  r->key = malloc(len + 1);
-  r->data = malloc(r->datalen + 1);
-  if (!r->key || !r->data) {
-    errno = ENOMEM;
-    return -1;
-  }
-  return copy(l, r, key, len);
+  memcpy(r->key, key, len);
+  r->key[len] = 0;
+  r->data[r->datalen] = 0;
+  return cdb_read(&l->c, r->data, r->datalen, cdb_datapos(&l->c)) ? -1 : 1;
 }
 
 int rules_lookup(int fd, const char *ip, const char *host, const char *info,
