@@ -29,7 +29,7 @@ _Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
 #define BACKOFF_MAX (30 * SEC)
 #define STEADY (60 * SEC)   /* a helper that ran this long resets the backoff */
 
-/* Parent state; the page, fd_client and myslot are also used by the
+/* Parent state; the page, fd_client and mine are also used by the
    children. */
 static int fd_client = -1, fd_server = -1, fd_page = -1;
 static struct relaymsg_page *page;
@@ -38,7 +38,10 @@ static uint32_t nslots;
    and the free slots, nfree[0] of them */
 static pid_t *slotpid;
 static uint32_t *freeslot, *nfree;
-static long myslot = -1;      /* the slot of the child forked next / this child */
+/* the child forked next / this child: its reply slot, and when its
+   connection was accepted (a reply may come from a statement sent
+   after that) */
+static struct { long slot; uint64_t arrived; } mine = { -1, 0 };
 static char helper[PATH_MAX];
 static const char *control;
 static volatile sig_atomic_t helper_pid, helper_died, helper_status;
@@ -168,15 +171,16 @@ int relayask_start(unsigned long limit)
 
 void relayask_prefork(void)
 {
-  myslot = page && *nfree ? (long) freeslot[--*nfree] : -1;
+  mine.slot = page && *nfree ? (long) freeslot[--*nfree] : -1;
+  if (mine.slot >= 0) mine.arrived = relaymsg_now();
 }
 
 void relayask_forked(pid_t pid)
 {
-  if (myslot < 0) return;
-  if (pid > 0) slotpid[myslot] = pid;
-  else freeslot[(*nfree)++] = (uint32_t) myslot;
-  myslot = -1;
+  if (mine.slot < 0) return;
+  if (pid > 0) slotpid[mine.slot] = pid;
+  else freeslot[(*nfree)++] = (uint32_t) mine.slot;
+  mine.slot = -1;
 }
 
 /* A helper that died while writing a reply leaves its slot WRITING:
@@ -302,10 +306,11 @@ static int ask_helper(const char *ip, struct relaymsg_reply *a,
   uint32_t t;
 
   if (len > RELAYMSG_IPMAX) { *why = "address too long"; return -1; }
-  if (myslot < 0) { *why = "helper overloaded"; return -1; }
-  s = relaymsg_slot(page, (uint32_t) myslot);
+  if (mine.slot < 0) { *why = "helper overloaded"; return -1; }
+  s = relaymsg_slot(page, (uint32_t) mine.slot);
   q.deadline = relaymsg_now() + (uint64_t) page->budget_ms * 1000000u;
-  q.slot = (uint32_t) myslot;
+  q.arrived = mine.arrived;
+  q.slot = (uint32_t) mine.slot;
   memcpy(q.ip, ip, len + 1);
   t = slot_claim(s, q.deadline);
   if (!t) { *why = "helper timed out"; return -1; }

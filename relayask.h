@@ -15,7 +15,8 @@ int relayask_start(unsigned long limit);
 
 /* Parent, SIGCHLD blocked, around each fork of a connection child:
    prefork gives the next child a reply slot of its own (limit slots,
-   one per child that can run at once); forked(pid) records the child
+   one per child that can run at once) and notes the time as the moment
+   its connection arrived (so it is called after accept returned); forked(pid) records the child
    (pid > 0) or takes the slot back (fork failed). The slot is free
    again when relayask_reap sees the child end. */
 void relayask_prefork(void);

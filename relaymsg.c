@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include "relaymsg.h"
 
-/* request: 'q' 2 deadline(8, LE) slot(4, LE) ticket(4, LE) iplen(1) ip
+/* request: 'q' 3 deadline(8, LE) arrived(8, LE) slot(4, LE) ticket(4, LE) iplen(1) ip
    reply:   'a' 1 result(1: R N E) reported(1) usec(8, LE)
             serverlen(1) server whylen(1) why varslen(2, LE) vars */
 
@@ -97,8 +97,9 @@ size_t relaymsg_request_pack(char *buf, size_t size,
 {
   struct out o = { buf, size, 0, 0 };
 
-  put(&o, "q\002", 2);
+  put(&o, "q\003", 2);
   put_u64(&o, q->deadline);
+  put_u64(&o, q->arrived);
   put_u32(&o, q->slot);
   put_u32(&o, q->ticket);
   put_str(&o, q->ip, RELAYMSG_IPMAX);
@@ -112,8 +113,9 @@ int relaymsg_request_unpack(struct relaymsg_request *q,
   struct in i = { buf, len, 0, 0 };
   const char *h = get(&i, 2);
 
-  if (!h || memcmp(h, "q\002", 2)) return 0;
+  if (!h || memcmp(h, "q\003", 2)) return 0;
   q->deadline = get_u64(&i);
+  q->arrived = get_u64(&i);
   q->slot = get_u32(&i);
   q->ticket = get_u32(&i);
   get_str(&i, q->ip, RELAYMSG_IPMAX);

@@ -24,6 +24,7 @@
 
 struct relaymsg_request {
   uint64_t deadline;                  /* CLOCK_MONOTONIC, nanoseconds */
+  uint64_t arrived;                   /* the connection's accept, same clock */
   uint32_t slot;                      /* where the reply goes */
   uint32_t ticket;                    /* the child's request in that slot */
   char ip[RELAYMSG_IPMAX + 1];

@@ -4,9 +4,13 @@
    replaced by /dev/null once mapped.
    Worker threads block in recv on fd 0; the kernel gives each message
    to one of them. A worker that got one takes every request already
-   waiting too (up to SQLRELAY_BATCH addresses) and asks the database
-   about all of them in one statement: under load the database runs one
-   query for many connections, and no request waits for one that arrived
+   waiting too (up to SQLRELAY_BATCH addresses). A request whose
+   connection was accepted before a statement about its address was sent
+   takes that statement's answer (relayshare.h): kept from one that
+   ended, or by joining one another worker has in flight. The rest are
+   asked about in one statement: under load the database runs one query
+   for many connections, and no request is answered by a statement sent
+   before its connection arrived, nor waits for one that arrived
    after it. Exits on EOF (every client end closed). */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +27,7 @@
 #include "errstr.h"
 #include "msg.h"
 #include "relaymsg.h"
+#include "relayshare.h"
 #include "relayskip.h"
 #include "sqlconf.h"
 #include "sqlrelay.h"
@@ -37,6 +42,7 @@ struct gen {
   char cause[RELAYMSG_TEXTMAX + 1];
   struct relayskip_file file;  /* the control file this was loaded from */
   unsigned long refs;
+  unsigned long id;            /* 1, 2, ...: which version this is */
 };
 
 static const char *path;
@@ -63,13 +69,16 @@ static unsigned budget(const struct sqlconf *c)
   return ms > 600000 ? 600000 : (unsigned) ms;
 }
 
+/* Under lock (conf_acquire). */
 static struct gen *gen_load(void)
 {
+  static unsigned long ids;
   struct gen *g = calloc(1, sizeof *g);
   int r;
 
   if (!g) return NULL;
   g->refs = 1;
+  g->id = ++ids;
   r = sqlconf_load(&g->c, path, report, NULL);
   if (r == 1) g->usable = 1;
   else if (r == 0) snprintf(g->cause, sizeof g->cause, "control file unusable");
@@ -260,19 +269,41 @@ static void distinct(struct batch *b)
   }
 }
 
+/* Takes out of b each request that an earlier statement answers
+   (answering it now) or that joined another worker's flight. */
+static void share(struct batch *b, const struct gen *g,
+                  const struct relayshare_flight *self, struct relaymsg_reply *a)
+{
+  size_t i, k = 0;
+  int res = 0, x;
+
+  if (!g || !g->usable || g->c.setslen > RELAYMSG_VARSMAX) return;
+  memset(a, 0, sizeof *a);
+  memcpy(a->vars, g->c.sets, g->c.setslen);
+  a->varslen = g->c.setslen;
+  for (i = 0; i < b->n; ++i) {
+    x = b->which[i] < 0 ? 0 : relayshare_find(&b->q[i], g->id, self, &res, a->server);
+    if (x == 1) answer(&b->q[i], a, res);
+    else if (!x && k++ != i) b->q[k - 1] = b->q[i];
+  }
+  if (k != b->n) { b->n = k; distinct(b); }
+}
+
 static void *worker(void *arg)
 {
   struct gen *mine = NULL, *g;
   struct sqlrelay *r = NULL;
   struct batch *b = malloc(sizeof *b);
   struct relaymsg_reply *a = malloc(sizeof *a), *bad = malloc(sizeof *bad);
-  int rerr = 0;
+  struct relayshare_flight *self = malloc(sizeof *self);
+  int rerr = 0, shared;
   size_t i;
 
   (void) arg;
-  if (!a || !b || !bad) msg_fatal(111, "sql: out of memory", (char *) 0);
+  if (!a || !b || !bad || !self) msg_fatal(111, "sql: out of memory", (char *) 0);
   memset(bad, 0, sizeof *bad);
   set_error(bad, "bad client address");
+  shared = relayshare_enlist(self) == 0;
   for (;;) {
     b->n = collect(b->q, SQLRELAY_BATCH);
     g = conf_acquire();
@@ -284,12 +315,20 @@ static void *worker(void *arg)
     } else if (g) gen_drop(g);
     if (mine && mine->usable && !r && !(r = sqlrelay_new(&mine->c))) rerr = errno;
     distinct(b);
+    if (shared) share(b, mine, self, a);
     memset(a, 0, sizeof *a);
-    if (b->nip)
+    self->njoin = 0;
+    if (b->nip) {
+      int shares = shared && mine && mine->usable;
+      if (shares) relayshare_takeoff(self, mine->id, b->ip, b->nip);
       shortcut(mine, a, lookup(mine, r, rerr, b->ip, b->nip, b->res, a));
+      if (shares) relayshare_land(self, a->result != RELAYMSG_ERROR, b->res, a->server);
+    }
     for (i = 0; i < b->n; ++i)
       if (b->which[i] < 0) answer(&b->q[i], bad, 0);
       else answer(&b->q[i], a, b->res[b->which[i]]);
+    for (i = 0; i < self->njoin; ++i)
+      answer(&self->join[i], a, b->res[self->jwhich[i]]);
   }
   return NULL;
 }

@@ -50,7 +50,8 @@ status() { sq -N -e "SHOW GLOBAL STATUS LIKE '$1'" | awk '{print $2}'; }
 
 # The proxy between sqlrelayd and MariaDB: listens on 127.0.0.1 port 0
 # (printed), forwards to UPPORT; every chunk from the client is held for
-# the milliseconds in DELAYFILE (read each time) before it goes on. While
+# the milliseconds in DELAYFILE (read each time) before it goes on, and
+# every chunk from the server for its second number if it has one. While
 # DOWNFILE exists, a held chunk is not sent: both sides are closed (the
 # database goes away mid-query), and new connections are closed at once.
 # Logs `conn`, `drop`, `refuse` lines to LOG. Exits after LIFE seconds.
@@ -60,22 +61,22 @@ up, delayf, down, logf, life = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.a
 lk = threading.Lock()
 def log(w):
     with lk, open(logf, "a") as f: f.write(w + "\n")
-def delay():
-    try: return int(open(delayf).read().strip() or 0) / 1000.0
-    except (OSError, ValueError): return 0.0
+def delay(side):
+    try: ms = (open(delayf).read().split() + ["0", "0"])[side]
+    except OSError: return 0.0
+    return int(ms) / 1000.0 if ms.isdigit() else 0.0
 def shut(*ss):
     for s in ss:
         try: s.shutdown(socket.SHUT_RDWR)
         except OSError: pass
-def pump(a, b, slow):
+def pump(a, b, fromclient):
     try:
         while True:
             d = a.recv(65536)
             if not d: break
-            if slow:
-                time.sleep(delay())
-                if os.path.exists(down):
-                    log("drop"); break
+            time.sleep(delay(0 if fromclient else 1))
+            if fromclient and os.path.exists(down):
+                log("drop"); break
             b.sendall(d)
     except OSError:
         pass
@@ -399,6 +400,44 @@ for want in 2 1; do
   stop_ts
 done
 echo 0 >"$T/delay"
+
+# --- answers shared between connections: a statement's answer serves
+# only connections accepted before it was sent, so a row added or removed
+# before a connection arrives always counts for it
+conf "$(direct "database h65_new")"
+start_ts || exit 0
+setrows h65_new 127.0.8. ""
+got=""
+for r in 1 2 3; do
+  for step in out in out; do
+    if [ $step = in ]; then setrows h65_new 127.0.8. "('127.0.8.1', UNIX_TIMESTAMP())"
+    else setrows h65_new 127.0.8. ""; fi
+    got+="$(decision 127.0.8.1 "$("$CLIENT" -b 127.0.8.1 -t 30 127.0.0.1 "$PORT" 2>&1)") "
+  done
+done
+same "shared answers: a row added or removed between two connections from one address counts for the second" \
+  "$(printf 'norelay relay norelay %.0s' 1 2 3)" "$got"
+stop_ts
+# A's statement has read the table (no row) and its answer is held in
+# the proxy when the row is added and B connects: B must not take A's
+# answer, it asks on the helper's second connection.
+conf "$(viaproxy "database h65_new")"
+echo 200 >"$T/delay"
+start_ts || exit 0
+burst 127.0.9.1 127.0.9.2 127.0.9.3 127.0.9.4 127.0.9.5 127.0.9.6   # both helper connections open
+setrows h65_new 127.0.8. ""
+echo "0 1500" >"$T/delay"
+MARK=$(wc -l <"$LOG")
+"$CLIENT" -b 127.0.8.2 -t 30 127.0.0.1 "$PORT" >"$T/a.out" 2>&1 &
+CLI+=($!)
+sleep 0.5
+setrows h65_new 127.0.8. "('127.0.8.2', UNIX_TIMESTAMP())"
+o=$("$CLIENT" -b 127.0.8.2 -t 30 127.0.0.1 "$PORT" 2>&1)
+wait "${CLI[@]}"; CLI=()
+same "shared answers: a connection made while a statement sent before it is in flight gets its own answer (A then B)" \
+  "norelay relay" "$(decision 127.0.8.2 "$(<"$T/a.out")") $(decision 127.0.8.2 "$o")"
+echo 0 >"$T/delay"
+stop_ts
 
 echo "# suite-65 took $((SECONDS - T0)) s"
 exit 0

@@ -21,12 +21,14 @@ static void requests(void)
 
   memset(&q, 0, sizeof q);
   q.deadline = 0x0102030405060708ull;
+  q.arrived = 0x1112131415161718ull;
   q.slot = 0x11223344u;
   q.ticket = 0x3fffffffu;
   memcpy(q.ip, "192.0.2.1", 10);
   n = relaymsg_request_pack(buf, sizeof buf, &q);
-  check(n == 2 + 8 + 4 + 4 + 1 + 9, "request packs to its exact size");
+  check(n == 2 + 8 + 8 + 4 + 4 + 1 + 9, "request packs to its exact size");
   check(relaymsg_request_unpack(&r, buf, n) == 1 && r.deadline == q.deadline &&
+        r.arrived == q.arrived &&
         r.slot == q.slot && r.ticket == q.ticket &&
         !strcmp(r.ip, "192.0.2.1"), "request round trip");
   for (k = 0; k < n; ++k) bad |= relaymsg_request_unpack(&r, buf, k);
@@ -40,19 +42,19 @@ static void requests(void)
         "the longest request fits RELAYMSG_REQMAX");
   q.ip[0] = 0;
   check(relaymsg_request_pack(buf, sizeof buf, &q) == 0, "empty address refused");
-  memcpy(buf, "q\002", 2);
-  memset(buf + 2, 0, 16);
-  buf[18] = RELAYMSG_IPMAX + 1;
-  memset(buf + 19, '1', RELAYMSG_IPMAX + 1);
-  check(!relaymsg_request_unpack(&r, buf, 19 + RELAYMSG_IPMAX + 1),
+  memcpy(buf, "q\003", 2);
+  memset(buf + 2, 0, 24);
+  buf[26] = RELAYMSG_IPMAX + 1;
+  memset(buf + 27, '1', RELAYMSG_IPMAX + 1);
+  check(!relaymsg_request_unpack(&r, buf, 27 + RELAYMSG_IPMAX + 1),
         "overlong address rejected");
-  buf[18] = 3;
-  memcpy(buf + 19, "1\0002", 3);
-  check(!relaymsg_request_unpack(&r, buf, 22), "NUL inside the address rejected");
-  memcpy(buf + 19, "1.2", 3);
-  check(relaymsg_request_unpack(&r, buf, 22) == 1, "a hand-made request is read");
-  buf[1] = 1;
-  check(!relaymsg_request_unpack(&r, buf, 22), "a request of the old version is rejected");
+  buf[26] = 3;
+  memcpy(buf + 27, "1\0002", 3);
+  check(!relaymsg_request_unpack(&r, buf, 30), "NUL inside the address rejected");
+  memcpy(buf + 27, "1.2", 3);
+  check(relaymsg_request_unpack(&r, buf, 30) == 1, "a hand-made request is read");
+  buf[1] = 2;
+  check(!relaymsg_request_unpack(&r, buf, 30), "a request of the old version (2) is rejected");
 }
 
 static void fill(struct relaymsg_reply *a)
