@@ -246,7 +246,7 @@ static uint32_t slot_claim(struct relayslot *s, uint64_t deadline)
 
   for (;;) {
     if ((w & 3) == RELAYSLOT_WRITING) {
-      now = relaymsg_now();
+      now = relaymsg_now_child();
       if (now >= deadline) return 0;
       relaymsg_wait(&s->word, w, 1);
       w = atomic_load(&s->word);
@@ -279,7 +279,7 @@ static int await_reply(struct relayslot *s, uint32_t t, uint64_t deadline,
     w = atomic_load_explicit(&s->word, memory_order_acquire);
     if (w == (t << 2 | RELAYSLOT_DONE)) break;
     if (w >> 2 != t) { *why = "reply slot taken"; return -1; }
-    now = relaymsg_now();
+    now = relaymsg_now_child();
     if (now >= deadline || !page->up) {
       *why = now >= deadline ? "helper timed out" : "helper not running";
       slot_release(s, t);   /* too late for the helper to answer */
@@ -308,7 +308,7 @@ static int ask_helper(const char *ip, struct relaymsg_reply *a,
   if (len > RELAYMSG_IPMAX) { *why = "address too long"; return -1; }
   if (mine.slot < 0) { *why = "helper overloaded"; return -1; }
   s = relaymsg_slot(page, (uint32_t) mine.slot);
-  q.deadline = relaymsg_now() + (uint64_t) page->budget_ms * 1000000u;
+  q.deadline = relaymsg_now_child() + (uint64_t) page->budget_ms * 1000000u;
   q.arrived = mine.arrived;
   q.slot = (uint32_t) mine.slot;
   memcpy(q.ip, ip, len + 1);

@@ -200,6 +200,14 @@ uint64_t relaymsg_now(void)
   return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
 }
 
+uint64_t relaymsg_now_child(void)
+{
+  struct timespec t;
+
+  if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t) == -1) return 0;
+  return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
+}
+
 void relaymsg_wait(_Atomic uint32_t *word, uint32_t expected, unsigned ms)
 {
   struct timespec t;

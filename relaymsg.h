@@ -113,6 +113,10 @@ int relaymsg_vars_ok(const char *vars, size_t varslen);
 
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 uint64_t relaymsg_now(void);
+/* The same by a plain system call, for a connection's child: the first
+   clock_gettime of a freshly forked process costs two page faults (the
+   libc wrapper's code and the vDSO), each dearer than the call. */
+uint64_t relaymsg_now_child(void);
 
 /* Futex on a word in shared memory: sleeps while *word == expected, at
    most ms milliseconds (0: returns at once); wakes every sleeper. */

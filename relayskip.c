@@ -63,7 +63,7 @@ int relayskip_get(const struct relayskip *s, const char *path,
   if (seq & 1) return 0;
   atomic_thread_fence(memory_order_acquire);
   until = s->until;
-  if (!until || relaymsg_now() >= until) return 0;
+  if (!until || relaymsg_now_child() >= until) return 0;
   pub = s->file;
   a->reported = s->reported;
   memcpy(a->server, s->server, sizeof a->server);

@@ -152,5 +152,9 @@ int main(void)
   replies();
   garbage();
   check(relaymsg_now() > 0, "monotonic clock readable");
+  {
+    uint64_t t0 = relaymsg_now(), t1 = relaymsg_now_child(), t2 = relaymsg_now();
+    check(t0 && t0 <= t1 && t1 <= t2, "the child's clock (a system call) is the same clock");
+  }
   return failed;
 }
