@@ -21,7 +21,8 @@
 
 _Static_assert(sizeof(pid_t) == sizeof(uint32_t), "slotpid fits after freeslot");
 _Static_assert(sizeof(struct relayslot) <= RELAYMSG_SLOTSIZE, "a slot fits its stride");
-_Static_assert(sizeof(struct relaymsg_page) <= RELAYMSG_SLOTOFF(0), "the page fits");
+_Static_assert(sizeof(struct relaymsg_page) <= RELAYMSG_VERSION_OFF, "the page fits before its version");
+_Static_assert(RELAYMSG_VERSION_OFF + 4 <= RELAYMSG_SLOTOFF(0), "the version is in the first page");
 _Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
 
 #define SEC 1000000000ull
@@ -165,6 +166,7 @@ int relayask_start(unsigned long limit)
   page->budget_ms = RELAYMSG_BUDGET_DEFAULT;
   page->nslots = nslots;
   page->up = 0;
+  *relaymsg_version(page) = RELAYMSG_VERSION;
   spawn();
   return 0;
 }

@@ -97,7 +97,8 @@ size_t relaymsg_request_pack(char *buf, size_t size,
 {
   struct out o = { buf, size, 0, 0 };
 
-  put(&o, "q\003", 2);
+  put_byte(&o, 'q');
+  put_byte(&o, RELAYMSG_VERSION);
   put_u64(&o, q->deadline);
   put_u64(&o, q->arrived);
   put_u32(&o, q->slot);
@@ -113,7 +114,7 @@ int relaymsg_request_unpack(struct relaymsg_request *q,
   struct in i = { buf, len, 0, 0 };
   const char *h = get(&i, 2);
 
-  if (!h || memcmp(h, "q\003", 2)) return 0;
+  if (!h || h[0] != 'q' || h[1] != RELAYMSG_VERSION) return 0;
   q->deadline = get_u64(&i);
   q->arrived = get_u64(&i);
   q->slot = get_u32(&i);

@@ -90,6 +90,19 @@ struct relaymsg_page {
 };
 #define RELAYMSG_BUDGET_DEFAULT 8500
 
+/* The version of the requests and of this memory, kept at a place no
+   version moves (the end of the first page; 0 before version 3).
+   tcpserver writes it; a sqlrelayd of another version refuses to run,
+   so when a running tcpserver restarts a helper that an upgrade
+   replaced, its children fall back at once instead of waiting out
+   their budget for answers that never come. */
+#define RELAYMSG_VERSION 3
+#define RELAYMSG_VERSION_OFF 4092
+static inline uint32_t *relaymsg_version(struct relaymsg_page *p)
+{
+  return (uint32_t *) (void *) ((char *) p + RELAYMSG_VERSION_OFF);
+}
+
 /* Reply slot i of the shared memory that starts with page p. */
 static inline struct relayslot *relaymsg_slot(struct relaymsg_page *p, uint32_t i)
 {

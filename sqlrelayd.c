@@ -346,6 +346,13 @@ static void page_map(void)
     p = mmap(NULL, (size_t) st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, 1, 0);
     if (p != MAP_FAILED) {
       page = p;
+      if (*relaymsg_version(page) != RELAYMSG_VERSION) {
+        char v[64];
+        snprintf(v, sizeof v, "%u, sqlrelayd %u", (unsigned) *relaymsg_version(page),
+                 (unsigned) RELAYMSG_VERSION);
+        msg_fatal(111, "sql: tcpserver and sqlrelayd do not match (versions ", v,
+                  "): restart tcpserver to finish the upgrade", (char *) 0);
+      }
       /* no more slots than were asked for, nor than the memory holds */
       nslots = ((size_t) st.st_size - RELAYMSG_SLOTOFF(0)) / RELAYMSG_SLOTSIZE;
       if (nslots > page->nslots) nslots = page->nslots;

@@ -241,6 +241,33 @@ stop_ts
 sleep 0.3
 alive "$h2" && notok "helper ends with tcpserver" "pid $h2 still there" || ok "helper ends with tcpserver"
 
+# --- a helper of another version (an upgrade replaced sqlrelayd under a
+# running tcpserver, which then restarts it) refuses to run, so children
+# fall back at once; the shared memory says which version tcpserver
+# speaks (0 from one older than version 3). Exit code and first line.
+vers=$(python3 - "$BIN/sqlrelayd" "$CTL" <<'EOF'
+import os, socket, subprocess, sys, time
+for ver in (0, 2, 3):
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    fd = os.memfd_create("page")
+    os.ftruncate(fd, 4096 + 8192)
+    os.pwrite(fd, (1).to_bytes(4, "little"), 12)       # nslots
+    os.pwrite(fd, ver.to_bytes(4, "little"), 4092)
+    p = subprocess.Popen([sys.argv[1], sys.argv[2]], stdin=b, stdout=fd,
+                         stderr=subprocess.PIPE, text=True)
+    b.close(); os.close(fd)
+    time.sleep(0.5)
+    a.close()   # end of requests: a helper that runs exits 0
+    try: rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired: p.kill(); rc = "hung"
+    print(ver, rc, (p.stderr.read().splitlines() or ["-"])[0])
+EOF
+)
+same "a helper of another version refuses to run; one of this version runs" \
+  "0 111 tcpserver: fatal: sql: tcpserver and sqlrelayd do not match (versions 0, sqlrelayd 3): restart tcpserver to finish the upgrade
+2 111 tcpserver: fatal: sql: tcpserver and sqlrelayd do not match (versions 2, sqlrelayd 3): restart tcpserver to finish the upgrade
+3 0 -" "$vers"
+
 # --- a database that stops and dies (a private one) --------------------------
 if "$TOP/tests/mariadb.sh" start "$T/db2" >/dev/null; then
   DB2=1; S2=$T/db2/sock; P2=$(cat "$T/db2/port")
