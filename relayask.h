@@ -16,9 +16,10 @@ int relayask_start(unsigned long limit);
 /* Parent, SIGCHLD blocked, around each fork of a connection child:
    prefork gives the next child a reply slot of its own (limit slots,
    one per child that can run at once) and notes the time as the moment
-   its connection arrived (so it is called after accept returned); forked(pid) records the child
-   (pid > 0) or takes the slot back (fork failed). The slot is free
-   again when relayask_reap sees the child end. */
+   its connection arrived (so it is called after accept returned);
+   forked(pid) records the child (pid > 0) or takes the slot back (fork
+   failed). The slot is free again when relayask_reap sees the child
+   end. */
 void relayask_prefork(void);
 void relayask_forked(pid_t pid);
 

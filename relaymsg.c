@@ -193,20 +193,23 @@ int relaymsg_reply_unpack(struct relaymsg_reply *a,
   return relaymsg_vars_ok(a->vars, a->varslen);
 }
 
+/* t in nanoseconds; 0 if reading the clock failed (r == -1) */
+static uint64_t ns(int r, const struct timespec *t)
+{
+  if (r == -1) return 0;
+  return (uint64_t) t->tv_sec * 1000000000u + (uint64_t) t->tv_nsec;
+}
+
 uint64_t relaymsg_now(void)
 {
   struct timespec t;
-
-  if (clock_gettime(CLOCK_MONOTONIC, &t) == -1) return 0;
-  return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
+  return ns(clock_gettime(CLOCK_MONOTONIC, &t), &t);
 }
 
 uint64_t relaymsg_now_child(void)
 {
   struct timespec t;
-
-  if (syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t) == -1) return 0;
-  return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
+  return ns((int) syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t), &t);
 }
 
 void relaymsg_wait(_Atomic uint32_t *word, uint32_t expected, unsigned ms)

@@ -127,8 +127,9 @@ int relaymsg_vars_ok(const char *vars, size_t varslen);
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 uint64_t relaymsg_now(void);
 /* The same by a plain system call, for a connection's child: the first
-   clock_gettime of a freshly forked process costs two page faults (the
-   libc wrapper's code and the vDSO), each dearer than the call. */
+   clock_gettime of a freshly forked process cost three page faults
+   (measured: the libc wrapper's code, the vDSO and one more), together
+   dearer than the call. */
 uint64_t relaymsg_now_child(void);
 
 /* Futex on a word in shared memory: sleeps while *word == expected, at

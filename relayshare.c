@@ -24,6 +24,12 @@ static struct kept *kept_for(const char *ip)
   return &kept[h % RELAYSHARE_KEPT];
 }
 
+/* 1 if e holds an answer for ip under control file version gen */
+static int kept_is(const struct kept *e, unsigned long gen, const char *ip)
+{
+  return e->gen == gen && !strcmp(e->ip, ip);
+}
+
 /* index of ip among f's addresses, or -1 */
 static int flight_has(const struct relayshare_flight *f, const char *ip)
 {
@@ -55,7 +61,7 @@ int relayshare_find(const struct relaymsg_request *q, unsigned long gen,
   int j, r = 0;
 
   pthread_mutex_lock(&lock);
-  if (e->gen == gen && e->sent >= q->arrived && !strcmp(e->ip, q->ip)) {
+  if (kept_is(e, gen, q->ip) && e->sent >= q->arrived) {
     *res = e->res;
     memcpy(server, e->server, sizeof e->server);
     r = 1;
@@ -87,8 +93,8 @@ void relayshare_takeoff(struct relayshare_flight *self, unsigned long gen,
   pthread_mutex_unlock(&lock);
 }
 
-void relayshare_land(struct relayshare_flight *self, int ok, const int *res,
-                     const char *server)
+size_t relayshare_land(struct relayshare_flight *self, int ok, const int *res,
+                       const char *server)
 {
   struct kept *e;
   size_t j;
@@ -98,8 +104,7 @@ void relayshare_land(struct relayshare_flight *self, int ok, const int *res,
   for (j = 0; ok && j < self->nip; ++j) {
     e = kept_for(self->ip[j]);
     /* a newer answer for the same address stays */
-    if (e->gen == self->gen && e->sent >= self->sent && !strcmp(e->ip, self->ip[j]))
-      continue;
+    if (kept_is(e, self->gen, self->ip[j]) && e->sent >= self->sent) continue;
     e->gen = self->gen;
     e->sent = self->sent;
     e->res = res[j];
@@ -107,4 +112,5 @@ void relayshare_land(struct relayshare_flight *self, int ok, const int *res,
     snprintf(e->server, sizeof e->server, "%s", server);
   }
   pthread_mutex_unlock(&lock);
+  return self->njoin;
 }

@@ -52,8 +52,8 @@ void relayshare_takeoff(struct relayshare_flight *self, unsigned long gen,
 
 /* self's statement ended: ok with res[i] for ip[i] (kept for later
    requests, as given by server), or failed. Nothing joins it any more;
-   self->join[0..njoin) are the requests that did. */
-void relayshare_land(struct relayshare_flight *self, int ok, const int *res,
-                     const char *server);
+   returns njoin: self->join[0..njoin) are the requests that did. */
+size_t relayshare_land(struct relayshare_flight *self, int ok, const int *res,
+                       const char *server);
 
 #endif

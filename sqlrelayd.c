@@ -170,6 +170,15 @@ static void set_error(struct relaymsg_reply *a, const char *why)
   snprintf(a->why, sizeof a->why, "%s", why);
 }
 
+/* g's set lines into a (what a relay answer sets); 0 if they do not fit */
+static int set_vars(struct relaymsg_reply *a, const struct gen *g)
+{
+  if (g->c.setslen > RELAYMSG_VARSMAX) return 0;
+  memcpy(a->vars, g->c.sets, g->c.setslen);
+  a->varslen = g->c.setslen;
+  return 1;
+}
+
 /* Asks about the n distinct addresses ip[]: res[i] relay or not, unless
    the common answer a is an error. r NULL: sqlrelay_new failed with rerr.
    Returns 1 if the error was reached without asking a database (control
@@ -189,9 +198,7 @@ static int lookup(struct gen *g, struct sqlrelay *r, int rerr,
   memcpy(a->server, sa.server, RELAYMSG_TEXTMAX);
   memcpy(a->why, sa.why, RELAYMSG_TEXTMAX);
   if (a->result == RELAYMSG_ERROR) return !sa.tried;
-  if (g->c.setslen > RELAYMSG_VARSMAX) { set_error(a, "set lines too long"); return 0; }
-  memcpy(a->vars, g->c.sets, g->c.setslen);
-  a->varslen = g->c.setslen;
+  if (!set_vars(a, g)) set_error(a, "set lines too long");
   return 0;
 }
 
@@ -277,10 +284,9 @@ static void share(struct batch *b, const struct gen *g,
   size_t i, k = 0;
   int res = 0, x;
 
-  if (!g || !g->usable || g->c.setslen > RELAYMSG_VARSMAX) return;
+  if (!g || !g->usable) return;
   memset(a, 0, sizeof *a);
-  memcpy(a->vars, g->c.sets, g->c.setslen);
-  a->varslen = g->c.setslen;
+  if (!set_vars(a, g)) return;
   for (i = 0; i < b->n; ++i) {
     x = b->which[i] < 0 ? 0 : relayshare_find(&b->q[i], g->id, self, &res, a->server);
     if (x == 1) answer(&b->q[i], a, res);
@@ -297,7 +303,7 @@ static void *worker(void *arg)
   struct relaymsg_reply *a = malloc(sizeof *a), *bad = malloc(sizeof *bad);
   struct relayshare_flight *self = malloc(sizeof *self);
   int rerr = 0, shared;
-  size_t i;
+  size_t i, joined;
 
   (void) arg;
   if (!a || !b || !bad || !self) msg_fatal(111, "sql: out of memory", (char *) 0);
@@ -317,17 +323,18 @@ static void *worker(void *arg)
     distinct(b);
     if (shared) share(b, mine, self, a);
     memset(a, 0, sizeof *a);
-    self->njoin = 0;
+    joined = 0;
     if (b->nip) {
       int shares = shared && mine && mine->usable;
       if (shares) relayshare_takeoff(self, mine->id, b->ip, b->nip);
       shortcut(mine, a, lookup(mine, r, rerr, b->ip, b->nip, b->res, a));
-      if (shares) relayshare_land(self, a->result != RELAYMSG_ERROR, b->res, a->server);
+      if (shares)
+        joined = relayshare_land(self, a->result != RELAYMSG_ERROR, b->res, a->server);
     }
     for (i = 0; i < b->n; ++i)
       if (b->which[i] < 0) answer(&b->q[i], bad, 0);
       else answer(&b->q[i], a, b->res[b->which[i]]);
-    for (i = 0; i < self->njoin; ++i)
+    for (i = 0; i < joined; ++i)
       answer(&self->join[i], a, b->res[self->jwhich[i]]);
   }
   return NULL;

@@ -118,8 +118,8 @@ static void joins(struct relayshare_flight *a, struct relayshare_flight *b)
   }
   check(n == RELAYSHARE_JOINMAX - 1 && a->njoin == RELAYSHARE_JOINMAX,
         "relayshare: a flight takes at most RELAYSHARE_JOINMAX joiners", "more or fewer");
-  relayshare_land(a, 1, res, "db1");
-  check(a->njoin == RELAYSHARE_JOINMAX && a->jwhich[1] == 0,
+  check(relayshare_land(a, 1, res, "db1") == RELAYSHARE_JOINMAX &&
+        a->njoin == RELAYSHARE_JOINMAX && a->jwhich[1] == 0,
         "relayshare: the joiners stay with the owner after landing", "lost");
   q = req("192.0.2.52", before);
   check(relayshare_find(&q, 7, b, &r, server) == 0,

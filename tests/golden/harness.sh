@@ -172,13 +172,12 @@ _wants_port_line() { # tcpserver options: is -1 among them?
 # handed to the next one would make the two indistinguishable in the
 # normalised output.
 start() {
-  local tries=1 i
+  local tries=1
   _start_once "$@"
   while [ -n "$PORT" ] && [ $tries -lt 5 ] &&
         awk -F'\t' -v p="$PORT" '$1 == "num" && $2 == p { f = 1 } END { exit !f }' "$W/map" 2>/dev/null; do
     kill -TERM "$(_spid)" 2>/dev/null
-    i=0
-    while [ ! -s "$W/rc.$SRV" ] && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
+    _wait_rc 250
     SRV=$((SRV - 1))
     _start_once "$@"
     tries=$((tries + 1))
@@ -230,6 +229,9 @@ _start_once() {
 }
 
 _spid() { eval "echo \${SPID_${1:-$SRV}}"; }
+# _wait_rc TICKS: until the current server's exit status is recorded, at
+# most TICKS x 20 ms
+_wait_rc() { local i=0; while [ ! -s "$W/rc.$SRV" ] && [ $i -lt "$1" ]; do sleep 0.02; i=$((i+1)); done; }
 
 # use N: make server N the current one
 use() { SRV=$1; LOG=$W/log.$SRV; eval "PORT=\$PORT_$SRV"; }
@@ -260,13 +262,11 @@ stop() {
       done
     fi
     kill -s "$sig" "$pid"
-    i=0
-    while [ ! -s "$W/rc.$SRV" ] && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
+    _wait_rc 250
     if [ ! -s "$W/rc.$SRV" ]; then
       echo "(harness: server did not exit, killed)" >&3
       kill -9 "$pid"
-      i=0
-      while [ ! -s "$W/rc.$SRV" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i+1)); done
+      _wait_rc 100
     fi
     rc=$(cat "$W/rc.$SRV")
   } 3>&1 2>/dev/null
