@@ -21,7 +21,7 @@
 
 _Static_assert(sizeof(pid_t) == sizeof(uint32_t), "slotpid fits after freeslot");
 _Static_assert(sizeof(struct relayslot) <= RELAYMSG_SLOTSIZE, "a slot fits its stride");
-_Static_assert(sizeof(struct relaymsg_page) <= RELAYMSG_VERSION_OFF, "the page fits before its version");
+_Static_assert(sizeof(struct relaymsg_page) <= RELAYMSG_HELLO_OFF, "the page fits before its versions");
 _Static_assert(RELAYMSG_VERSION_OFF + 4 <= RELAYMSG_SLOTOFF(0), "the version is in the first page");
 _Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
 
@@ -29,6 +29,9 @@ _Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
 #define BACKOFF_MIN (1 * SEC)
 #define BACKOFF_MAX (30 * SEC)
 #define STEADY (60 * SEC)   /* a helper that ran this long resets the backoff */
+#define HELLO (5 * SEC)     /* a helper says its version within this */
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)
 
 /* Parent state; the page, fd_client and mine are also used by the
    children. */
@@ -89,6 +92,7 @@ static void spawn(void)
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &chld, &old);
+  atomic_store(relaymsg_hello(page), 0);
   pid = fork();
   if (pid == 0) helper_exec(parent, msg_verbosity() > 0);
   started = relaymsg_now();
@@ -235,6 +239,18 @@ void relayask_poll(void)
     if (now - started >= STEADY) backoff = BACKOFF_MIN;
     due = now + backoff;
     backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : backoff * 2;
+  }
+  if (helper_pid && page->up && now - started >= HELLO &&
+      atomic_load(relaymsg_hello(page)) != RELAYMSG_VERSION) {
+    /* an older sqlrelayd: it cannot read the requests, so every child
+       would wait out its budget. Children fall back from now on; the
+       helper is started again (and stopped again) after the backoff. */
+    snprintf(pid, sizeof pid, "%d", (int) helper_pid);
+    msg_warn("sql: helper ", pid, " did not say it is sqlrelayd version ",
+             TEXT(RELAYMSG_VERSION),
+             " within 5 s: stopped; install the sqlrelayd of this tcpserver", (char *) 0);
+    page->up = 0;
+    kill(helper_pid, SIGTERM);
   }
   if (!helper_pid && now >= due) spawn();
 }

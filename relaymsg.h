@@ -95,12 +95,20 @@ struct relaymsg_page {
    tcpserver writes it; a sqlrelayd of another version refuses to run,
    so when a running tcpserver restarts a helper that an upgrade
    replaced, its children fall back at once instead of waiting out
-   their budget for answers that never come. */
-#define RELAYMSG_VERSION 3
+   their budget for answers that never come. From version 4 the helper
+   also says its own version (hello, next to it) once it has mapped this
+   memory: a helper older than tcpserver, which checks nothing, never
+   does, and tcpserver stops it (relayask.c). */
+#define RELAYMSG_VERSION 4
 #define RELAYMSG_VERSION_OFF 4092
+#define RELAYMSG_HELLO_OFF 4088
 static inline uint32_t *relaymsg_version(struct relaymsg_page *p)
 {
   return (uint32_t *) (void *) ((char *) p + RELAYMSG_VERSION_OFF);
+}
+static inline _Atomic uint32_t *relaymsg_hello(struct relaymsg_page *p)
+{
+  return (_Atomic uint32_t *) (void *) ((char *) p + RELAYMSG_HELLO_OFF);
 }
 
 /* Reply slot i of the shared memory that starts with page p. */

@@ -1,7 +1,8 @@
 /* sqlrelayd: the lookup helper that tcpserver -S starts (relayask.c).
    fd 0: SOCK_SEQPACKET; each request names the asking child's reply slot.
    fd 1: the shared memory (struct relaymsg_page, then the reply slots),
-   replaced by /dev/null once mapped.
+   replaced by /dev/null once mapped; a helper of tcpserver's version
+   then says so there (relaymsg_hello), else it exits.
    Worker threads block in recv on fd 0; the kernel gives each message
    to one of them. A worker that got one takes every request already
    waiting too (up to SQLRELAY_BATCH addresses). A request whose
@@ -360,6 +361,7 @@ static void page_map(void)
         msg_fatal(111, "sql: tcpserver and sqlrelayd do not match (versions ", v,
                   "): restart tcpserver to finish the upgrade", (char *) 0);
       }
+      atomic_store(relaymsg_hello(page), RELAYMSG_VERSION);
       /* no more slots than were asked for, nor than the memory holds */
       nslots = ((size_t) st.st_size - RELAYMSG_SLOTOFF(0)) / RELAYMSG_SLOTSIZE;
       if (nslots > page->nslots) nslots = page->nslots;

@@ -85,7 +85,7 @@ def seeds():
     def pstr(b):
         return bytes([len(b)]) + b
     v = b"RELAYCLIENT=\0SQLRELAYED=yes\0"
-    yield "relaymsg", "request", b"q\3" + struct.pack("<QQII", 123456789, 123000000, 7, 42) + pstr(b"127.0.0.1")
+    yield "relaymsg", "request", b"q\4" + struct.pack("<QQII", 123456789, 123000000, 7, 42) + pstr(b"127.0.0.1")
     yield "relaymsg", "reply", b"a\1R\0" + struct.pack("<Q", 1500) + pstr(b"localhost") + pstr(b"") + struct.pack("<H", len(v)) + v
     yield "relaymsg", "error", b"a\1E\1" + struct.pack("<Q", 0) + pstr(b"db1") + pstr(b"connect: timed out") + struct.pack("<H", 0)
     yield "relaymsg", "vars", v

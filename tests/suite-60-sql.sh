@@ -49,13 +49,13 @@ conf() { printf '%s\n' "$@" >"$CTL.tmp"; chmod 600 "$CTL.tmp"; mv "$CTL.tmp" "$C
 base() { printf '%s\n' "user h5relay" "pass $PW" "table relay" "$@"; }
 
 # start_ts [tcpserver options] -- program...: listens on 127.0.0.1, only
-# descriptors 0, 1, 2 open, -v log in $T/ts.log
+# descriptors 0, 1, 2 open, -v log in $T/ts.log; TSBIN: another tcpserver
 start_ts() {
   local opts=()
   while [ "$1" != -- ]; do opts+=("$1"); shift; done; shift
   : >"$T/ts.log"; : >"$T/ts.port"
   TCPSERVER_SQL_CONTROL=${CTLUSE:-$CTL} python3 -c 'import os,sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])' \
-    "$BIN/tcpserver" -1 -RHl0 "${opts[@]}" 127.0.0.1 0 "$@" >"$T/ts.port" 2>>"$T/ts.log" &
+    "${TSBIN:-$BIN/tcpserver}" -1 -RHl0 "${opts[@]}" 127.0.0.1 0 "$@" >"$T/ts.port" 2>>"$T/ts.log" &
   TSPID=$!
   PORT=$(wait_port "$T/ts.port") || { notok "tcpserver started" "no port"; return 1; }
 }
@@ -244,15 +244,17 @@ alive "$h2" && notok "helper ends with tcpserver" "pid $h2 still there" || ok "h
 # --- a helper of another version (an upgrade replaced sqlrelayd under a
 # running tcpserver, which then restarts it) refuses to run, so children
 # fall back at once; the shared memory says which version tcpserver
-# speaks (0 from one older than version 3). Exit code and first line.
+# speaks (0 from one older than version 3). Exit code, first line, and
+# the version the helper said it is (hello, 0 when it said none).
 vers=$(python3 - "$BIN/sqlrelayd" "$CTL" <<'EOF'
 import os, socket, subprocess, sys, time
-for ver in (0, 2, 3):
+for ver in (0, 3, 4):
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     fd = os.memfd_create("page")
     os.ftruncate(fd, 4096 + 8192)
     os.pwrite(fd, (1).to_bytes(4, "little"), 12)       # nslots
     os.pwrite(fd, ver.to_bytes(4, "little"), 4092)
+    fd2 = os.dup(fd)
     p = subprocess.Popen([sys.argv[1], sys.argv[2]], stdin=b, stdout=fd,
                          stderr=subprocess.PIPE, text=True)
     b.close(); os.close(fd)
@@ -260,13 +262,36 @@ for ver in (0, 2, 3):
     a.close()   # end of requests: a helper that runs exits 0
     try: rc = p.wait(timeout=10)
     except subprocess.TimeoutExpired: p.kill(); rc = "hung"
-    print(ver, rc, (p.stderr.read().splitlines() or ["-"])[0])
+    hello = int.from_bytes(os.pread(fd2, 4, 4088), "little")
+    print(ver, rc, (p.stderr.read().splitlines() or ["-"])[0], "hello", hello)
+    os.close(fd2)
 EOF
 )
-same "a helper of another version refuses to run; one of this version runs" \
-  "0 111 tcpserver: fatal: sql: tcpserver and sqlrelayd do not match (versions 0, sqlrelayd 3): restart tcpserver to finish the upgrade
-2 111 tcpserver: fatal: sql: tcpserver and sqlrelayd do not match (versions 2, sqlrelayd 3): restart tcpserver to finish the upgrade
-3 0 -" "$vers"
+same "a helper of another version refuses to run; one of this version runs and says so" \
+  "0 111 tcpserver: fatal: sql: tcpserver and sqlrelayd do not match (versions 0, sqlrelayd 4): restart tcpserver to finish the upgrade hello 0
+3 111 tcpserver: fatal: sql: tcpserver and sqlrelayd do not match (versions 3, sqlrelayd 4): restart tcpserver to finish the upgrade hello 0
+4 0 - hello 4" "$vers"
+
+# --- an older sqlrelayd, which checks no version (only tcpserver was
+# replaced): it never says its version, so tcpserver stops it once it
+# had 5 s to do so, and children fall back at once instead of waiting
+# out their budget for answers that never come. A script in its place,
+# next to a copy of tcpserver, plays it.
+mkdir -p "$T/old" && cp "$BIN/tcpserver" "$T/old/tcpserver" &&
+  printf '#!/bin/sh\nexec sleep 60\n' >"$T/old/sqlrelayd" && chmod 755 "$T/old/sqlrelayd"
+TSBIN=$T/old/tcpserver start_ts -v -S -- "$PROBE" -E || exit 0
+oh=$(pgrep -P "$TSPID" -x sleep)
+sleep 5.2
+probe 127.0.0.2; out=$OUT
+case $out in *"env PROTO=TCP"*RELAYCLIENT*|"") notok "older helper: the connection falls back" "$out";;
+  *) ok "older helper: the connection falls back";; esac
+[ "$MS" -lt 3000 ] && ok "older helper: at once, not after the budget ($MS ms)" \
+  || notok "older helper: at once, not after the budget" "$MS ms"
+same "older helper: stopped, said why" 1 \
+  "$(logcount '^tcpserver: warning: sql: helper [0-9]+ did not say it is sqlrelayd version 4 within 5 s: stopped; install the sqlrelayd of this tcpserver$')"
+i=0; while [ -n "$oh" ] && alive "$oh" && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+[ -n "$oh" ] && ! alive "$oh" && ok "older helper: its process is gone" || notok "older helper: its process is gone" "[$oh]"
+stop_ts
 
 # --- a database that stops and dies (a private one) --------------------------
 if "$TOP/tests/mariadb.sh" start "$T/db2" >/dev/null; then

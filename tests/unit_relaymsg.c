@@ -42,7 +42,8 @@ static void requests(void)
         "the longest request fits RELAYMSG_REQMAX");
   q.ip[0] = 0;
   check(relaymsg_request_pack(buf, sizeof buf, &q) == 0, "empty address refused");
-  memcpy(buf, "q\003", 2);
+  buf[0] = 'q';
+  buf[1] = RELAYMSG_VERSION;
   memset(buf + 2, 0, 24);
   buf[26] = RELAYMSG_IPMAX + 1;
   memset(buf + 27, '1', RELAYMSG_IPMAX + 1);
@@ -53,8 +54,8 @@ static void requests(void)
   check(!relaymsg_request_unpack(&r, buf, 30), "NUL inside the address rejected");
   memcpy(buf + 27, "1.2", 3);
   check(relaymsg_request_unpack(&r, buf, 30) == 1, "a hand-made request is read");
-  buf[1] = 2;
-  check(!relaymsg_request_unpack(&r, buf, 30), "a request of the old version (2) is rejected");
+  buf[1] = RELAYMSG_VERSION - 1;
+  check(!relaymsg_request_unpack(&r, buf, 30), "a request of the version before is rejected");
 }
 
 static void fill(struct relaymsg_reply *a)
