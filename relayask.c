@@ -29,7 +29,7 @@ _Static_assert(sizeof(struct relaymsg_reply) <= 4096, "a reply is one page");
 #define BACKOFF_MIN (1 * SEC)
 #define BACKOFF_MAX (30 * SEC)
 #define STEADY (60 * SEC)   /* a helper that ran this long resets the backoff */
-#define HELLO (5 * SEC)     /* a helper says its version within this */
+#define HELLO_S 5           /* seconds a helper has to say its version */
 #define TEXT_(x) #x
 #define TEXT(x) TEXT_(x)
 
@@ -240,15 +240,15 @@ void relayask_poll(void)
     due = now + backoff;
     backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : backoff * 2;
   }
-  if (helper_pid && page->up && now - started >= HELLO &&
+  if (helper_pid && page->up && now - started >= HELLO_S * SEC &&
       atomic_load(relaymsg_hello(page)) != RELAYMSG_VERSION) {
     /* an older sqlrelayd: it cannot read the requests, so every child
        would wait out its budget. Children fall back from now on; the
        helper is started again (and stopped again) after the backoff. */
     snprintf(pid, sizeof pid, "%d", (int) helper_pid);
     msg_warn("sql: helper ", pid, " did not say it is sqlrelayd version ",
-             TEXT(RELAYMSG_VERSION),
-             " within 5 s: stopped; install the sqlrelayd of this tcpserver", (char *) 0);
+             TEXT(RELAYMSG_VERSION), " within ", TEXT(HELLO_S),
+             " s: stopped; install the sqlrelayd of this tcpserver", (char *) 0);
     page->up = 0;
     kill(helper_pid, SIGTERM);
   }

@@ -278,14 +278,14 @@ static void distinct(struct batch *b)
 }
 
 /* Takes out of b each request that an earlier statement answers
-   (answering it now) or that joined another worker's flight. */
+   (answering it now) or that joined another worker's flight; g is
+   usable. */
 static void share(struct batch *b, const struct gen *g,
                   const struct relayshare_flight *self, struct relaymsg_reply *a)
 {
   size_t i, k = 0;
   int res = 0, x;
 
-  if (!g || !g->usable) return;
   memset(a, 0, sizeof *a);
   if (!set_vars(a, g)) return;
   for (i = 0; i < b->n; ++i) {
@@ -303,7 +303,7 @@ static void *worker(void *arg)
   struct batch *b = malloc(sizeof *b);
   struct relaymsg_reply *a = malloc(sizeof *a), *bad = malloc(sizeof *bad);
   struct relayshare_flight *self = malloc(sizeof *self);
-  int rerr = 0, shared;
+  int rerr = 0, shared, shares;
   size_t i, joined;
 
   (void) arg;
@@ -322,11 +322,12 @@ static void *worker(void *arg)
     } else if (g) gen_drop(g);
     if (mine && mine->usable && !r && !(r = sqlrelay_new(&mine->c))) rerr = errno;
     distinct(b);
-    if (shared) share(b, mine, self, a);
+    /* answers are shared only under a usable control file version */
+    shares = shared && mine && mine->usable;
+    if (shares) share(b, mine, self, a);
     memset(a, 0, sizeof *a);
     joined = 0;
     if (b->nip) {
-      int shares = shared && mine && mine->usable;
       if (shares) relayshare_takeoff(self, mine->id, b->ip, b->nip);
       shortcut(mine, a, lookup(mine, r, rerr, b->ip, b->nip, b->res, a));
       if (shares)
