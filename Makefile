@@ -4,6 +4,11 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 EXTRA_CFLAGS ?=
 EXTRA_LDFLAGS ?=
+# tcpserver forks once per connection, and fork and exec cost less the
+# fewer mappings it has: statically linked (PIE), with code and constants
+# in one segment, it has 10 instead of 24. `make STATIC=` links it
+# dynamically (the valgrind and sanitizer builds do). See README.
+STATIC ?= -static-pie -Wl,-z,noseparate-code
 
 CC_CMD := $(shell head -n 1 conf-cc) $(EXTRA_CFLAGS)
 LD_CMD := $(shell head -n 1 conf-ld) $(EXTRA_LDFLAGS)
@@ -40,8 +45,11 @@ $(O)/libtcp.a: $(LIBOBJ)
 	rm -f $@
 	ar cr $@ $(LIBOBJ)
 
-$(O)/tcpserver $(O)/tcprules $(O)/tcprulescheck: $(O)/%: $(O)/%.o $(O)/libtcp.a
+$(O)/tcprules $(O)/tcprulescheck: $(O)/%: $(O)/%.o $(O)/libtcp.a
 	$(LD_CMD) -o $@ $< $(O)/libtcp.a -lresolv
+
+$(O)/tcpserver: $(O)/tcpserver.o $(O)/libtcp.a
+	$(LD_CMD) $(STATIC) -o $@ $< $(O)/libtcp.a -lresolv
 
 $(O)/sqlrelayd $(O)/sqlrelaycheck: $(O)/%: $(O)/%.o $(O)/sqlrelay.o $(O)/libtcp.a
 	$(LD_CMD) -o $@ $< $(O)/sqlrelay.o $(O)/libtcp.a $(MYSQL_LIBS) -lpthread

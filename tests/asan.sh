@@ -46,7 +46,7 @@ if [ ! -e "$B/sandefaults.o" ] || [ "$B/sandefaults.c" -nt "$B/sandefaults.o" ];
 fi
 # conf-ld strips (-s); the sanitizer build keeps symbols for the reports
 LD="$(head -n 1 "$TOP/conf-ld" | sed 's/[[:space:]]-s\([[:space:]]\|$\)/ /g') $SAN $B/sandefaults.o"
-if ! make -s -C "$TOP" O="$B" EXTRA_CFLAGS="$SAN -O1" EXTRA_LDFLAGS="$SAN" \
+if ! make -s -C "$TOP" O="$B" STATIC= EXTRA_CFLAGS="$SAN -O1" EXTRA_LDFLAGS="$SAN" \
      LD_CMD="$LD" all testprogs >"$T/asan-build.log" 2>&1; then
   notok "asan build" "$(grep -m 5 -E 'error|Error' "$T/asan-build.log" | tr '\n' '|')"
   exit 1
