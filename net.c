@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "fmt.h"
 #include "net.h"
+#include "services.h"
 
 void net_ip4(struct net_ip *ip, unsigned char a, unsigned char b,
              unsigned char c, unsigned char d)
@@ -74,18 +75,13 @@ int net_port_scan(const char *s, unsigned int *port)
 {
   unsigned int p = 0;
   const char *t;
-  struct servent *se;
 
   for (t = s; *t >= '0' && *t <= '9'; ++t) p = (p * 10 + (unsigned) (*t - '0')) & 65535;
   if (!*t) {
     *port = p;
     return 1;
   }
-  se = getservbyname(s, "tcp");
-  endservent();
-  if (!se) return 0;
-  *port = ntohs((unsigned short) se->s_port);
-  return 1;
+  return services_port("/etc/services", s, "tcp", port) == 1;
 }
 
 size_t net_ip_revname(char *out, size_t outmax, const struct net_ip *ip)

@@ -30,7 +30,7 @@ size_t net_ip_fmt(char *out, const struct net_ip *ip);
 /* Decimal into out (NET_PORTFMT bytes), NUL-terminated; returns length. */
 size_t net_port_fmt(char *out, unsigned int port);
 /* All digits or empty: the number mod 65536; otherwise the tcp service
-   from getservbyname. 1 found, 0 unknown. */
+   of that name in /etc/services (services.h). 1 found, 0 unknown. */
 int net_port_scan(const char *s, unsigned int *port);
 /* The in-addr.arpa name for a PTR query into out; returns length,
    0 if it does not fit. */

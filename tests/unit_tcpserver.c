@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "childenv.h"
 #include "dns.h"
 #include "dnsname.h"
 #include "ident.h"
 #include "logfield.h"
 #include "net.h"
+#include "services.h"
 #include "sgetopt.h"
 #include "tests/unit.h"
 
@@ -46,6 +48,56 @@ static void test_host(void)
   }
   check(net_isnumeric("[1.2.3.4]") && !net_isnumeric("1.2.3.4x")
         && !net_isnumeric("-"), "numeric host form detection", "wrong");
+}
+
+/* services(5) read directly: names, aliases, protocols, comments */
+static void test_services(void)
+{
+  static const char text[] =
+    "# comment line smtp 99/tcp\n"
+    "tcpmux\t1/tcp\t\t# TCP port service multiplexer\n"
+    "echo 7/udp\n"
+    "echo 7/tcp\n"
+    "smtp\t\t25/tcp\t\tmail\n"
+    "smtp 2525/tcp\n"
+    "  domain   53/tcp  nameserver dns # comment: www 1/tcp\r\n"
+    "bad x7/tcp badalias\n"
+    "noslash 77 noslashalias\n"
+    "big 65616/tcp\n"
+    "udponly 9/udp\n"
+    "last 4242/tcp lastalias";   /* no newline at the end */
+  static const struct { const char *name; int want; unsigned port; } cases[] = {
+    { "smtp", 1, 25 }, { "mail", 1, 25 }, { "echo", 1, 7 }, { "tcpmux", 1, 1 },
+    { "domain", 1, 53 }, { "nameserver", 1, 53 }, { "dns", 1, 53 },
+    { "www", 0, 0 }, { "comment", 0, 0 }, { "SMTP", 0, 0 }, { "bad", 0, 0 },
+    { "badalias", 0, 0 }, { "noslash", 0, 0 }, { "noslashalias", 0, 0 },
+    { "big", 1, 80 }, { "udponly", 0, 0 }, { "lastalias", 1, 4242 },
+    { "25/tcp", 0, 0 }, { "", 0, 0 },
+  };
+  char path[256], what[128];
+  const char *t = getenv("T");
+  unsigned int p;
+  FILE *f;
+  int r;
+
+  snprintf(path, sizeof path, "%s/unit_services.%ld", t && *t ? t : "/tmp",
+           (long) getpid());
+  f = fopen(path, "w");
+  check(f && fputs(text, f) >= 0 && fclose(f) == 0, "services file written", path);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    p = 12345;
+    r = services_port(path, cases[i].name, "tcp", &p);
+    snprintf(what, sizeof what, "services: [%s] over tcp", cases[i].name);
+    check(r == cases[i].want && (!r || p == cases[i].port), what, "wrong");
+  }
+  check(services_port(path, "udponly", "udp", &p) == 1 && p == 9,
+        "services: the protocol is matched", "wrong");
+  unlink(path);
+  check(services_port(path, "smtp", "tcp", &p) == -1,
+        "services: a missing file is an error, not a port", "no error");
+  check(net_port_scan("smtp", &p) == 1 && p == 25 && net_port_scan("http", &p) == 1
+        && p == 80 && net_port_scan("no-such-service-x", &p) == 0,
+        "port names from /etc/services", "wrong");
 }
 
 static void test_port(void)
@@ -231,6 +283,7 @@ int main(void)
 {
   test_host();
   test_port();
+  test_services();
   test_dnsname();
   test_ptr_answer();
   test_ident();
