@@ -11,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "dns.h"
+#include "hostsfile.h"
+
+#define DNS_IP4MAX 64   /* addresses of one name considered */
 
 /* one answer at a time: a child does its lookups in turn */
 static unsigned char answer[65536];
@@ -133,71 +136,63 @@ static int name_ok(const char *name)
   return total <= 255;
 }
 
-static int gai_errno(int e)
+struct found {
+  struct net_ip *ip;
+  size_t n, max;
+};
+
+static int a_collect(const unsigned char *msg, size_t len, size_t pos,
+                     size_t rdlen, void *arg)
 {
-  switch (e) {
-    case EAI_NONAME:
-#ifdef EAI_NODATA
-    case EAI_NODATA:
-#endif
-#ifdef EAI_ADDRFAMILY
-    case EAI_ADDRFAMILY:
-#endif
-      return 0;
-    case EAI_MEMORY: errno = ENOMEM; return -1;
-    case EAI_SYSTEM: if (!errno) errno = EIO; return -1;
-    default: errno = EAGAIN; return -1;
-  }
+  struct found *f = arg;
+
+  (void) len;
+  if (rdlen == 4 && f->n < f->max)
+    net_ip4(&f->ip[f->n++], msg[pos], msg[pos + 1], msg[pos + 2], msg[pos + 3]);
+  return 0;
 }
 
-static int lookup(const char *name, struct addrinfo **res)
+/* A records of name from DNS (the resolver's search rules), at most max
+   into ip[]: how many, 0 for none, -1 temporary failure (errno). */
+static int dns_a(const char *name, struct net_ip *ip, size_t max)
 {
+  struct found f = { ip, 0, max };
+  struct __res_state rs;
+  int n, h;
+
+  memset(&rs, 0, sizeof rs);
+  if (res_ninit(&rs) == -1) return -1;
+  errno = 0;
+  n = res_nsearch(&rs, name, C_IN, T_A, answer, sizeof answer);
+  h = rs.res_h_errno;
+  res_nclose(&rs);
+  if (n < 0) {
+    if (h == HOST_NOT_FOUND || h == NO_DATA) return 0;
+    if (h != NETDB_INTERNAL || !errno) errno = EAGAIN;
+    return -1;
+  }
+  if ((size_t) n > sizeof answer) n = sizeof answer;
+  if (answers(answer, (size_t) n, 1, a_collect, &f) == -1) return -1;
+  return (int) f.n;
+}
+
+int dns_ip4(const char *name, struct net_ip *ip)
+{
+  struct net_ip all[DNS_IP4MAX];
   struct in_addr numeric;
-  struct addrinfo hints;
-  int e;
+  struct timespec ts;
+  int n;
 
   if (!name_ok(name)) {
     errno = EPROTO;
     return -1;
   }
   if (inet_aton(name, &numeric)) return 0;
-  memset(&hints, 0, sizeof hints);
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_STREAM;
-  errno = 0;
-  e = getaddrinfo(name, NULL, &hints, res);
-  if (e) return gai_errno(e);
-  return 1;
-}
-
-static void take(struct net_ip *ip, const struct addrinfo *ai)
-{
-  const struct sockaddr_in *sin = (const struct sockaddr_in *) ai->ai_addr;
-  const unsigned char *b = (const unsigned char *) &sin->sin_addr;
-
-  net_ip4(ip, b[0], b[1], b[2], b[3]);
-}
-
-int dns_ip4(const char *name, struct net_ip *ip)
-{
-  struct addrinfo *res, *ai;
-  size_t n = 0, pick;
-  struct timespec ts;
-  int r = lookup(name, &res);
-
-  if (r != 1) return r;
-  for (ai = res; ai; ai = ai->ai_next)
-    if (ai->ai_family == AF_INET) ++n;
-  if (!n) {
-    freeaddrinfo(res);
-    return 0;
-  }
+  n = hostsfile_ip4("/etc/hosts", name, all, DNS_IP4MAX);
+  if (n <= 0) n = dns_a(name, all, DNS_IP4MAX);
+  if (n <= 0) return n;
   clock_gettime(CLOCK_REALTIME, &ts);
-  pick = ((size_t) ts.tv_nsec ^ (size_t) getpid()) % n;
-  for (ai = res; ai; ai = ai->ai_next)
-    if (ai->ai_family == AF_INET && pick-- == 0) break;
-  take(ip, ai);
-  freeaddrinfo(res);
+  *ip = all[((size_t) ts.tv_nsec ^ (size_t) getpid()) % (size_t) n];
   return 1;
 }
 

@@ -14,9 +14,11 @@ int dns_ptr(const struct net_ip *ip, char *out);
    -1 EPROTO if the message is malformed. Never reads outside msg. */
 int dns_ptr_answer(const unsigned char *msg, size_t len, char *out);
 
-/* A record of name through getaddrinfo (honours /etc/hosts); one of the
-   addresses, chosen at random. 1 found, 0 no address, -1 temporary
-   failure (errno; EPROTO for a label over 63 bytes or a name over 255). */
+/* IPv4 address of name: its lines in /etc/hosts (hostsfile.h), else its
+   A records from DNS through the resolver (/etc/resolv.conf, search
+   rules); no NSS. One of the addresses, chosen at random. 1 found, 0 no
+   address, -1 temporary failure (errno; EPROTO for a label over 63
+   bytes or a name over 255). */
 int dns_ip4(const char *name, struct net_ip *ip);
 
 /* 1 if one of the A records of name (text as dns_ptr gives it, asked

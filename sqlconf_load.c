@@ -5,20 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "sqlconf.h"
+#include "textfile.h"
 
 /* Reading the control file; the parsing is in sqlconf.c. */
-
-static ssize_t readall(int fd, char *buf, size_t max)
-{
-  size_t got = 0;
-  while (got < max) {
-    ssize_t r = read(fd, buf + got, max - got);
-    if (r < 0) { if (errno == EINTR) continue; return -1; }
-    if (r == 0) break;
-    got += (size_t)r;
-  }
-  return (ssize_t)got;
-}
 
 int sqlconf_load(struct sqlconf *c, const char *path,
                  sqlconf_report *rep, void *arg)
@@ -38,7 +27,7 @@ int sqlconf_load(struct sqlconf *c, const char *path,
   }
   buf = malloc(SQLCONF_MAXFILE + 1);
   if (!buf) { close(fd); errno = ENOMEM; return -1; }
-  n = readall(fd, buf, SQLCONF_MAXFILE + 1);
+  n = textfile_readall(fd, buf, SQLCONF_MAXFILE + 1);
   e = errno;
   close(fd);
   if (n < 0) { free(buf); errno = e; return -1; }

@@ -10,6 +10,7 @@
 #include "ident.h"
 #include "logfield.h"
 #include "net.h"
+#include "hostsfile.h"
 #include "services.h"
 #include "sgetopt.h"
 #include "tests/unit.h"
@@ -50,6 +51,21 @@ static void test_host(void)
         && !net_isnumeric("-"), "numeric host form detection", "wrong");
 }
 
+/* text written to a fresh file named after what, its path in path */
+static void write_file(char *path, size_t size, const char *what,
+                       const char *text)
+{
+  const char *t = getenv("T");
+  char name[128];
+  FILE *f;
+
+  snprintf(path, size, "%s/unit_%s.%ld", t && *t ? t : "/tmp", what,
+           (long) getpid());
+  f = fopen(path, "w");
+  snprintf(name, sizeof name, "%s file written", what);
+  check(f && fputs(text, f) >= 0 && fclose(f) == 0, name, path);
+}
+
 /* services(5) read directly: names, aliases, protocols, comments */
 static void test_services(void)
 {
@@ -75,15 +91,10 @@ static void test_services(void)
     { "25/tcp", 0, 0 }, { "", 0, 0 },
   };
   char path[256], what[128];
-  const char *t = getenv("T");
   unsigned int p;
-  FILE *f;
   int r;
 
-  snprintf(path, sizeof path, "%s/unit_services.%ld", t && *t ? t : "/tmp",
-           (long) getpid());
-  f = fopen(path, "w");
-  check(f && fputs(text, f) >= 0 && fclose(f) == 0, "services file written", path);
+  write_file(path, sizeof path, "services", text);
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
     p = 12345;
     r = services_port(path, cases[i].name, "tcp", &p);
@@ -98,6 +109,50 @@ static void test_services(void)
   check(net_port_scan("smtp", &p) == 1 && p == 25 && net_port_scan("http", &p) == 1
         && p == 80 && net_port_scan("no-such-service-x", &p) == 0,
         "port names from /etc/services", "wrong");
+}
+
+/* hosts(5) read directly: IPv4 lines only, names and aliases, any case */
+static void test_hostsfile(void)
+{
+  static const char text[] =
+    "127.0.0.1\tlocalhost\n"
+    "::1 localhost ip6-localhost # IPv6: not for an IPv4 lookup\n"
+    "# 10.9.9.9 mx1\n"
+    "10.0.0.1 mx1.example.org mx1 MAIL\r\n"
+    "10.0.0.2   mx1   # a second line for mx1\n"
+    "10.0.0.256 broken\n"
+    "127.1 short\n"
+    "noaddress\n"
+    "10.0.0.3 last";   /* no newline at the end */
+  static const struct { const char *name; int n; const char *first; } cases[] = {
+    { "localhost", 1, "127.0.0.1" }, { "LOCALHOST", 1, "127.0.0.1" },
+    { "ip6-localhost", 0, "" }, { "mx1", 2, "10.0.0.1" },
+    { "mx1.example.org", 1, "10.0.0.1" }, { "mail", 1, "10.0.0.1" },
+    { "broken", 0, "" }, { "short", 0, "" }, { "noaddress", 0, "" },
+    { "last", 1, "10.0.0.3" }, { "10.0.0.1", 0, "" }, { "mx", 0, "" },
+  };
+  char path[256], what[128], got[NET_IPFMT];
+  struct net_ip ip[4];
+  int n;
+
+  write_file(path, sizeof path, "hosts", text);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    n = hostsfile_ip4(path, cases[i].name, ip, 4);
+    got[0] = 0;
+    if (n > 0) net_ip_fmt(got, &ip[0]);
+    snprintf(what, sizeof what, "hosts file: [%s] has %d address(es) from [%s]",
+             cases[i].name, cases[i].n, cases[i].first);
+    check(n == cases[i].n && !strcmp(got, cases[i].first), what, got);
+  }
+  n = hostsfile_ip4(path, "mx1", ip, 1);
+  check(n == 1, "hosts file: at most max addresses", "more");
+  n = hostsfile_ip4(path, "mx1", ip, 4);
+  got[0] = 0;
+  if (n == 2) net_ip_fmt(got, &ip[1]);
+  same("hosts file: mx1's second address, in file order", "10.0.0.2", got);
+  unlink(path);
+  check(hostsfile_ip4(path, "localhost", ip, 4) == -1,
+        "hosts file: a missing file is an error", "no error");
 }
 
 static void test_port(void)
@@ -284,6 +339,7 @@ int main(void)
   test_host();
   test_port();
   test_services();
+  test_hostsfile();
   test_dnsname();
   test_ptr_answer();
   test_ident();
