@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include "scan.h"
 #include "services.h"
 #include "textfile.h"
 
@@ -9,17 +10,15 @@
 static int match(char *line, const char *name, const char *proto,
                  unsigned int *port)
 {
-  char *official = textfile_word(&line), *pp = textfile_word(&line), *alias, *slash;
-  unsigned long p = 0;
+  char *official = textfile_word(&line), *pp = textfile_word(&line), *alias;
+  unsigned long p;
+  size_t digits;
 
-  if (!official || !pp || !(slash = strchr(pp, '/')) || slash == pp) return 0;
-  for (char *d = pp; d < slash; ++d) {
-    if (*d < '0' || *d > '9') return 0;
-    p = (p * 10 + (unsigned long) (*d - '0')) & 65535;
-  }
-  if (strcmp(slash + 1, proto)) return 0;
+  if (!official || !pp) return 0;
+  digits = scan_ulong(pp, &p);
+  if (!digits || pp[digits] != '/' || strcmp(pp + digits + 1, proto)) return 0;
   for (alias = official; alias; alias = textfile_word(&line))
-    if (!strcmp(alias, name)) { *port = (unsigned int) p; return 1; }
+    if (!strcmp(alias, name)) { *port = (unsigned int) (p & 65535); return 1; }
   return 0;
 }
 
