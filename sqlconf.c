@@ -30,6 +30,7 @@ static const struct key keys[] = {
   { "user", K_STR, OFF(user), 1, 80 },
   { "pass", K_PASS, OFF(pass), 0, 255 },
   { "time", K_NUM, OFF(time), 0, 1000000000 },
+  { "skew", K_NUM, OFF(skew), 0, 1000000000 },
   { "retry", K_NUM, OFF(retry), 1, 86400 },
   { "connect_timeout", K_NUM, OFF(connect_timeout), 1, 3600 },
   { "read_timeout", K_NUM, OFF(read_timeout), 1, 3600 },
@@ -219,6 +220,7 @@ static void setvalue(struct parse *p, const struct key *k,
       return;
     }
     if (k->off == OFF(time)) c->time = u;
+    else if (k->off == OFF(skew)) c->skew = u;
     else *(unsigned *)(void *)(base + k->off) = (unsigned)u;
     return;
   case K_BOOL:
@@ -267,6 +269,7 @@ static int defaults(struct sqlconf *c)
   memset(c, 0, sizeof *c);
   c->port = 3306;
   c->time = 1800;
+  c->skew = 300;
   c->retry = 30;
   c->connect_timeout = 2;
   c->read_timeout = 2;

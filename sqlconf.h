@@ -24,6 +24,7 @@ struct sqlconf {
   char *socket;                       /* NULL: TCP */
   char *database, *table, *user, *pass, *column, *timecolumn;
   unsigned long time;                 /* seconds; 0 = no age limit */
+  unsigned long skew;   /* seconds a row may be dated ahead; default 300 */
   unsigned retry, connect_timeout, read_timeout, connections;
   char *sets;    /* NAME=VALUE\0 ... ; default "RELAYCLIENT=\0" */
   size_t setslen;

@@ -29,7 +29,7 @@ struct sqlrelay {
   unsigned lasterr;           /* mysql errno of the last failure */
   char ip[SQLRELAY_BATCH][IPMAX];
   unsigned long iplen[SQLRELAY_BATCH], onelen[SQLRELAY_BATCH];
-  long long age, one[SQLRELAY_BATCH];
+  long long age, skew, one[SQLRELAY_BATCH];
   my_bool onenull[SQLRELAY_BATCH], oneerr[SQLRELAY_BATCH];
 };
 
@@ -47,10 +47,13 @@ static char *query_text(const struct sqlconf *c, size_t k)
   size_t i, len, n;
   int w;
 
+  /* a fresh row gives 1; one dated beyond now + skew its own time
+     (at least 2): both through the primary key, in one statement */
   if (c->time)
-    w = snprintf(one, sizeof one, "SELECT 1 FROM `%s` WHERE `%s` = ? "
+    w = snprintf(one, sizeof one, "SELECT IF(`%s` > UNIX_TIMESTAMP() + ?, "
+                 "GREATEST(CAST(`%s` AS SIGNED), 2), 1) FROM `%s` WHERE `%s` = ? "
                  "AND `%s` > UNIX_TIMESTAMP() - ? LIMIT 1",
-                 c->table, c->column, c->timecolumn);
+                 c->timecolumn, c->timecolumn, c->table, c->column, c->timecolumn);
   else
     w = snprintf(one, sizeof one, "SELECT 1 FROM `%s` WHERE `%s` = ? LIMIT 1",
                  c->table, c->column);
@@ -161,15 +164,19 @@ static int lost(unsigned e)
 }
 
 /* binds st (k addresses): the parameters are the first k addresses,
-   each followed by the age when the table has a time column */
+   each between the skew and the age when the table has a time column */
 static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
 {
-  MYSQL_BIND param[2 * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
+  MYSQL_BIND param[3 * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
   size_t i, p = 0;
 
   memset(param, 0, sizeof param);
   memset(result, 0, sizeof result);
   for (i = 0; i < k; ++i) {
+    if (r->c->time) {
+      param[p].buffer_type = MYSQL_TYPE_LONGLONG;
+      param[p++].buffer = &r->skew;
+    }
     param[p].buffer_type = MYSQL_TYPE_STRING;
     param[p].buffer = r->ip[i];
     param[p].buffer_length = sizeof r->ip[i];
@@ -194,7 +201,7 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
    ask one by one, and try again a minute later. */
 static int prepare(struct sqlrelay *r, size_t k, struct sqlrelay_answer *a)
 {
-  unsigned long want = k * (r->c->time ? 2 : 1);
+  unsigned long want = k * (r->c->time ? 3 : 1);
   char *q;
   MYSQL_STMT *st;
   unsigned e;
@@ -254,7 +261,7 @@ static int connect_to(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
 }
 
 /* One round trip: execute st[k] for the first k addresses, then the
-   whole (at most one row) result; res[i] 1 or 0. */
+   whole (at most one row) result; res[i] SQLRELAY_*. */
 static int run(struct sqlrelay *r, size_t k, int *res, struct sqlrelay_answer *a)
 {
   MYSQL_STMT *st = r->st[k];
@@ -270,8 +277,12 @@ static int run(struct sqlrelay *r, size_t k, int *res, struct sqlrelay_answer *a
   else if (f == 0) {
     for (i = 0; i < k && result == 0; ++i) {
       if (r->onenull[i] && k > 1) res[i] = 0;
-      else if (!r->onenull[i] && r->one[i] == 1) res[i] = 1;
-      else result = -1;
+      else if (r->onenull[i]) result = -1;
+      else if (r->one[i] == 1) res[i] = SQLRELAY_RELAY;
+      else if (r->one[i] >= 2 && r->c->time) {
+        res[i] = SQLRELAY_FUTURE;
+        a->future = r->one[i];
+      } else result = -1;
     }
     if (result) setwhy(r, a, 0, "unexpected result value");
   } else if (f == MYSQL_DATA_TRUNCATED || f == MYSQL_NO_DATA) {
@@ -391,6 +402,7 @@ int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
     r->iplen[i] = len;
   }
   r->age = (long long)c->time;
+  r->skew = (long long)c->skew;
   for (i = 0; i < c->nservers; ++i) {
     serverkey(c, (int)i, key, sizeof key);
     if (sqlfail_check(key, c->retry, why, sizeof why)) {

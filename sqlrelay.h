@@ -15,6 +15,7 @@ struct sqlrelay_answer {
   char why[256];           /* the cause of an error; never the password */
   unsigned long usec;      /* time taken by the lookup */
   int tried;               /* 1 if a server was contacted, 0 if all skipped */
+  long long future;        /* the time of the last row dated in the future */
 };
 
 /* Once, before any thread starts. 0 ok, -1 error. */
@@ -30,13 +31,18 @@ struct sqlrelay *sqlrelay_new(const struct sqlconf *c);
 /* 1 if ip can be looked up (sqlrelay_lookup_many would take it). */
 int sqlrelay_ip_ok(const char *ip);
 
-/* n (1..SQLRELAY_BATCH) addresses in one round trip: res[i] 1 relay,
-   0 no relay. Returns 0, or -1 on error for all of them (a->why); a->result
+/* What res[i] says of an address. A row dated more than skew seconds
+   ahead of the database's clock (SQLRELAY_FUTURE) does not relay. */
+#define SQLRELAY_NORELAY 0
+#define SQLRELAY_RELAY 1
+#define SQLRELAY_FUTURE 2
+/* n (1..SQLRELAY_BATCH) addresses in one round trip: res[i] one of the
+   three above (a->future: the time of the last future row). Returns 0, or -1 on error for all of them (a->why); a->result
    is the same. */
 int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
                          int *res, struct sqlrelay_answer *a);
 
-/* 1 relay, 0 no relay, -1 error (a->why says why). ip is the text of
+/* SQLRELAY_RELAY, _NORELAY or _FUTURE, -1 error (a->why says why). ip is the text of
    the client address as stored in the table. */
 int sqlrelay_lookup(struct sqlrelay *r, const char *ip,
                     struct sqlrelay_answer *a);

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "errstr.h"
 #include "msg.h"
 #include "sqlconf.h"
@@ -30,8 +31,8 @@ static void show(const struct sqlconf *c)
   printf("database %s\ntable %s\ncolumn %s\ntimecolumn %s\n",
          c->database, c->table, c->column, c->timecolumn);
   printf("user %s\npass %s\n", c->user, c->pass ? "(hidden)" : "(none)");
-  printf("time %lu\nretry %u\nconnect_timeout %u\nread_timeout %u\n",
-         c->time, c->retry, c->connect_timeout, c->read_timeout);
+  printf("time %lu\nskew %lu\nretry %u\nconnect_timeout %u\nread_timeout %u\n",
+         c->time, c->skew, c->retry, c->connect_timeout, c->read_timeout);
   printf("connections %u\n", c->connections);
   for (s = c->sets; s < c->sets + c->setslen; s += strlen(s) + 1)
     printf("set %s\n", s);
@@ -46,13 +47,21 @@ static int goodip(const char *s)
   return strspn(s, "0123456789abcdefABCDEF:.") == n;
 }
 
-/* relay IP server NAME 0.41 ms | no relay ... | error ...: cause */
+/* relay IP server NAME 0.41 ms | no relay ... | error ...: cause
+   | no relay ...: dated in the future: row T, now N */
 static void answer(const char *ip, const struct sqlrelay_answer *a)
 {
-  const char *what = a->result > 0 ? "relay" : a->result ? "error" : "no relay";
+  const char *what = a->result == SQLRELAY_RELAY ? "relay"
+                     : a->result < 0 ? "error" : "no relay";
+  char why[sizeof a->why + 80];
+
+  if (a->result == SQLRELAY_FUTURE)
+    snprintf(why, sizeof why, "dated in the future: row %lld, now %lld",
+             a->future, (long long) time(NULL));
+  else
+    snprintf(why, sizeof why, "%s", a->result < 0 ? a->why : "");
   printf("%s %s server %s %lu.%02lu ms%s%s\n", what, ip, a->server,
-         a->usec / 1000, (a->usec % 1000) / 10, a->result < 0 ? ": " : "",
-         a->result < 0 ? a->why : "");
+         a->usec / 1000, (a->usec % 1000) / 10, why[0] ? ": " : "", why);
   fflush(stdout);
 }
 

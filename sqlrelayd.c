@@ -180,6 +180,33 @@ static int set_vars(struct relaymsg_reply *a, const struct gen *g)
   return 1;
 }
 
+/* The addresses whose future-dated rows were already reported: each is
+   said once (until FUTUREMAX others have been), every connection from it
+   falls back to the rules. */
+#define FUTUREMAX 256
+static char futureseen[FUTUREMAX][RELAYMSG_IPMAX];
+static size_t futurenext;
+static pthread_mutex_t futurelock = PTHREAD_MUTEX_INITIALIZER;
+
+static void future(const char *ip)
+{
+  size_t i, n = strlen(ip);
+
+  if (n >= RELAYMSG_IPMAX) n = RELAYMSG_IPMAX - 1;
+  pthread_mutex_lock(&futurelock);
+  for (i = 0; i < FUTUREMAX; ++i)
+    if (!strncmp(futureseen[i], ip, n) && !futureseen[i][n]) break;
+  if (i == FUTUREMAX) {
+    memcpy(futureseen[futurenext], ip, n);
+    futureseen[futurenext][n] = 0;
+    futurenext = (futurenext + 1) % FUTUREMAX;
+  }
+  pthread_mutex_unlock(&futurelock);
+  if (i < FUTUREMAX) return;
+  msg_warn("sql: relay row for ", ip, " is dated in the future, ignored",
+           (char *) 0);
+}
+
 /* Asks about the n distinct addresses ip[]: res[i] relay or not, unless
    the common answer a is an error. r NULL: sqlrelay_new failed with rerr.
    Returns 1 if the error was reached without asking a database (control
@@ -199,6 +226,8 @@ static int lookup(struct gen *g, struct sqlrelay *r, int rerr,
   memcpy(a->server, sa.server, RELAYMSG_TEXTMAX);
   memcpy(a->why, sa.why, RELAYMSG_TEXTMAX);
   if (a->result == RELAYMSG_ERROR) return !sa.tried;
+  for (size_t i = 0; i < n; ++i)
+    if (res[i] == SQLRELAY_FUTURE) { future(ip[i]); res[i] = SQLRELAY_NORELAY; }
   if (!set_vars(a, g)) set_error(a, "set lines too long");
   return 0;
 }

@@ -43,6 +43,7 @@ static void defaults(void)
   check(r == 1 && nprobs == 0, "minimal file usable, silent", probs);
   check(c.nservers == 1 && streq(c.server[0], "localhost"), "default server localhost", "");
   check(c.port == 3306 && c.time == 1800 && c.retry == 30, "default port, time, retry", "");
+  check(c.skew == 300, "default skew 300 (a v1 file has no skew line)", "");
   check(c.connect_timeout == 2 && c.read_timeout == 2 && c.connections == 2,
         "default timeouts and connections", "");
   check(streq(c.table, "relay") && streq(c.column, "ip_addr") &&
@@ -75,6 +76,7 @@ static const char everykey[] =
   "user vpopmail\n"
   "pass p a s s\n"
   "time 0\n"
+  "skew 0\n"
   "retry 60\n"
   "connect_timeout 1\n"
   "read_timeout 3600\n"
@@ -100,7 +102,7 @@ static void allkeys(void)
   check(streq(c.database, "vpop_mail$1") && streq(c.table, "relay2") &&
         streq(c.column, "ipaddr") && streq(c.timecolumn, "ts"), "identifiers", "");
   check(streq(c.user, "vpopmail") && streq(c.pass, "p a s s"), "user, pass with spaces", "");
-  check(c.time == 0 && c.retry == 60 && c.connect_timeout == 1 &&
+  check(c.time == 0 && c.skew == 0 && c.retry == 60 && c.connect_timeout == 1 &&
         c.read_timeout == 3600 && c.connections == 64, "numbers", "");
   check(c.setslen == sizeof sets && !memcmp(c.sets, sets, sizeof sets),
         "set lines replace the default, quotes stripped", "");
@@ -119,6 +121,8 @@ static const struct probcase cases[] = {
   { OKB "colour blue\n", 1, "line 3: unknown key: colour" },
   { OKB "time abc\n", 0, "line 3: bad value for time: abc (want 0 to 1000000000)" },
   { OKB "time -1\n", 0, "line 3: bad value for time: -1 (want 0 to 1000000000)" },
+  { OKB "skew -1\n", 0, "line 3: bad value for skew: -1 (want 0 to 1000000000)" },
+  { OKB "skew 1000000001\n", 0, "line 3: bad value for skew: 1000000001 (want 0 to 1000000000)" },
   { OKB "time 99999999999999999999999\n", 0,
     "line 3: bad value for time: 99999999999999999999999 (want 0 to 1000000000)" },
   { OKB "port 0\n", 0, "line 3: bad value for port: 0 (want 1 to 65535)" },
