@@ -15,9 +15,9 @@ LD_CMD := $(shell head -n 1 conf-ld) $(EXTRA_LDFLAGS)
 MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null || pkg-config --cflags mysqlclient 2>/dev/null)
 MYSQL_LIBS := $(shell mariadb_config --libs 2>/dev/null || pkg-config --libs mysqlclient 2>/dev/null)
 
-PROGS := tcpserver tcprules tcprulescheck sqlrelayd sqlrelaycheck
-SQLPROGS := sqlrelayd sqlrelaycheck
-MAN1 := tcpserver.1 tcprules.1 tcprulescheck.1 sqlrelaycheck.1
+PROGS := tcpserver tcprules tcprulescheck sqlrelayd sqlrelaycheck sqlrelayopen sqlrelayexpire
+SQLPROGS := sqlrelayd sqlrelaycheck sqlrelayopen sqlrelayexpire
+MAN1 := tcpserver.1 tcprules.1 tcprulescheck.1 sqlrelaycheck.1 sqlrelayopen.1 sqlrelayexpire.1
 
 LIBSRC := $(filter-out $(addsuffix .c,$(PROGS)) sqlrelay.c,$(wildcard *.c)) $(wildcard cdb/*.c)
 LIBOBJ := $(addprefix $(O)/,$(LIBSRC:.c=.o))
@@ -51,7 +51,7 @@ $(O)/tcprules $(O)/tcprulescheck: $(O)/%: $(O)/%.o $(O)/libtcp.a
 $(O)/tcpserver: $(O)/tcpserver.o $(O)/libtcp.a
 	$(LD_CMD) $(STATIC) -o $@ $< $(O)/libtcp.a -lresolv
 
-$(O)/sqlrelayd $(O)/sqlrelaycheck: $(O)/%: $(O)/%.o $(O)/sqlrelay.o $(O)/libtcp.a
+$(addprefix $(O)/,$(SQLPROGS)): $(O)/%: $(O)/%.o $(O)/sqlrelay.o $(O)/libtcp.a
 	$(LD_CMD) -o $@ $< $(O)/sqlrelay.o $(O)/libtcp.a $(MYSQL_LIBS) -lpthread
 
 test:

@@ -58,10 +58,12 @@ size_t net_ip_fmt(char *out, const struct net_ip *ip)
 {
   size_t n = 0;
 
+  if (ip->family == AF_INET6) return net_ip6_fmt(out, ip);
   for (int i = 0; i < 4; ++i) {
     if (i) out[n++] = '.';
     n += fmt_ulong(out + n, ip->b[i]);
   }
+  out[n] = 0;
   return n;
 }
 

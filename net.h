@@ -7,7 +7,7 @@
 /* The only module that parses or formats addresses and makes socket
    calls. Addresses carry their family so IPv6 can be added here. */
 struct net_ip {
-  int family;            /* AF_INET */
+  int family;            /* AF_INET or AF_INET6 */
   unsigned char b[16];   /* network order; AF_INET uses b[0..3] */
 };
 
@@ -25,8 +25,21 @@ int net_isnumeric(const char *s);
    at least 4 parts are needed and the first 4 are used.
    1 parsed, 0 too few parts. */
 int net_ip4_scan(const char *s, struct net_ip *ip);
-/* Dotted quad into out (NET_IPFMT bytes), NUL-terminated; returns length. */
+/* Strict text forms, as inet_pton takes them (net6.c): a dotted quad
+   (parts 0-255, no leading zeros), IPv6 (RFC 4291 text, an embedded
+   dotted quad allowed, no scope id); net_ip_scan takes either (IPv6 if
+   s has a ':'). 1 parsed, 0 not an address. */
+int net_ip4_strict(const char *s, struct net_ip *ip);
+int net_ip6_scan(const char *s, struct net_ip *ip);
+int net_ip_scan(const char *s, struct net_ip *ip);
+/* 1 if ip is an IPv4-mapped IPv6 address (::ffff:a.b.c.d) */
+int net_ip_ismapped(const struct net_ip *ip);
+/* Into out (NET_IPFMT bytes), NUL-terminated; returns length. AF_INET: a
+   dotted quad; AF_INET6: RFC 5952 text (lowercase, no leading zeros, the
+   longest run of two or more zero groups as "::", the first on a tie,
+   mapped addresses as ::ffff:a.b.c.d). */
 size_t net_ip_fmt(char *out, const struct net_ip *ip);
+size_t net_ip6_fmt(char *out, const struct net_ip *ip);
 /* Decimal into out (NET_PORTFMT bytes), NUL-terminated; returns length. */
 size_t net_port_fmt(char *out, unsigned int port);
 /* All digits or empty: the number mod 65536; otherwise the tcp service

@@ -51,6 +51,10 @@ int sqlconf_load(struct sqlconf *c, const char *path,
 
 /* $TCPSERVER_SQL_CONTROL if set (and non-empty), else /var/qmail/control/sql */
 const char *sqlconf_path(void);
+/* the writers' file (sqlrelayopen, sqlrelayexpire): same format, its own
+   credentials; $SQLRELAY_WRITE_CONTROL if set (and non-empty), else
+   /var/qmail/control/sqlwrite */
+const char *sqlconf_writepath(void);
 
 void sqlconf_free(struct sqlconf *c);
 

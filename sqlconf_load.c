@@ -47,3 +47,9 @@ const char *sqlconf_path(void)
   const char *s = getenv("TCPSERVER_SQL_CONTROL");
   return (s && *s) ? s : "/var/qmail/control/sql";
 }
+
+const char *sqlconf_writepath(void)
+{
+  const char *s = getenv("SQLRELAY_WRITE_CONTROL");
+  return (s && *s) ? s : "/var/qmail/control/sqlwrite";
+}

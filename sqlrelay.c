@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -232,7 +233,8 @@ static int prepare(struct sqlrelay *r, size_t k, struct sqlrelay_answer *a)
   return 0;
 }
 
-static int connect_to(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
+/* connected to server i (no statement prepared yet): 0, or -1 (a->why) */
+static int open_server(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
 {
   const struct sqlconf *c = r->c;
   const char *host = c->server[i];
@@ -255,6 +257,12 @@ static int connect_to(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
     disconnect(r);
     return -1;
   }
+  return 0;
+}
+
+static int connect_to(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
+{
+  if (open_server(r, i, a) < 0) return -1;
   if (prepare(r, 1, a) != 0) { disconnect(r); return -1; }
   r->cur = i;
   return 0;
@@ -434,4 +442,172 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *
   if (sqlrelay_lookup_many(r, &ip, 1, &res, a) < 0) return -1;
   a->result = res;
   return res;
+}
+
+/* The writing side: one server at a time, the caller tries them in
+   order (sqlrelayopen, sqlrelayexpire). */
+
+/* connected to server i for writing, strict mode on (an address too long
+   for its column is an error, never cut short): 0, or -1 (a->why) */
+static int open_writer(struct sqlrelay *r, size_t i, struct sqlrelay_answer *a)
+{
+  memset(a, 0, sizeof *a);
+  if (i >= r->c->nservers) { setwhy(r, a, 0, "no such server"); return -1; }
+  setserver(a, r->c->server[i]);
+  a->tried = 1;
+  if (r->m && r->cur == -2 - (int) i) return 0;
+  if (open_server(r, (int) i, a) < 0) return -1;
+  if (mysql_query(r->m, "SET SESSION sql_mode = "
+                  "CONCAT(@@SESSION.sql_mode, ',STRICT_ALL_TABLES')")) {
+    mysqlwhy(r, NULL, a);
+    disconnect(r);
+    return -1;
+  }
+  r->cur = -2 - (int) i;       /* a writer's connection: no lookups */
+  return 0;
+}
+
+/* st prepared from q and executed with the bound parameters; the affected
+   row count, or -1 (a->why; r->lasterr) */
+static long long exec_once(struct sqlrelay *r, const char *q, MYSQL_BIND *param,
+                           unsigned long nparam, struct sqlrelay_answer *a)
+{
+  MYSQL_STMT *st = mysql_stmt_init(r->m);
+  long long n = -1;
+
+  if (!st) { mysqlwhy(r, NULL, a); return -1; }
+  if (mysql_stmt_prepare(st, q, strlen(q)) ||
+      mysql_stmt_param_count(st) != nparam ||
+      mysql_stmt_bind_param(st, param) || mysql_stmt_execute(st))
+    mysqlwhy(r, st, a);
+  else
+    n = (long long) mysql_stmt_affected_rows(st);
+  mysql_stmt_close(st);
+  return n;
+}
+
+int sqlrelay_write(struct sqlrelay *r, size_t server, const char *ip,
+                   struct sqlrelay_answer *a)
+{
+  const struct sqlconf *c = r->c;
+  unsigned long long t0 = usecs();
+  unsigned long len = (unsigned long) strlen(ip);
+  MYSQL_BIND param[1];
+  char q[512];
+  int result = -1;
+
+  if (open_writer(r, server, a) < 0) goto done;
+  snprintf(q, sizeof q, "REPLACE INTO `%s` (`%s`, `%s`) VALUES (?, UNIX_TIMESTAMP())",
+           c->table, c->column, c->timecolumn);
+  memset(param, 0, sizeof param);
+  param[0].buffer_type = MYSQL_TYPE_STRING;
+  param[0].buffer = (void *) (uintptr_t) ip;
+  param[0].buffer_length = len;
+  param[0].length = &len;
+  if (exec_once(r, q, param, 1, a) >= 0) result = 1;
+  else if (r->lasterr == ER_DATA_TOO_LONG) {
+    char why[sizeof a->why];
+    snprintf(why, sizeof why, "address does not fit column %s", c->column);
+    setwhy(r, a, ER_DATA_TOO_LONG, why);
+    result = 0;
+  } else disconnect(r);
+done:
+  a->result = result;
+  a->usec = (unsigned long) (usecs() - t0);
+  return result;
+}
+
+/* the window after key (NULL: from the start): its last key, the limit-th
+   in index order, into hi; 1 found, 0 fewer keys are left, -1 error */
+static int window_end(struct sqlrelay *r, const char *key, unsigned long limit,
+                      char *hi, size_t himax, struct sqlrelay_answer *a)
+{
+  const struct sqlconf *c = r->c;
+  MYSQL_BIND param[2], result[1];
+  unsigned long klen = key ? (unsigned long) strlen(key) : 0, hlen = 0;
+  long long off = (long long) limit - 1;
+  my_bool isnull = 0, err = 0;
+  MYSQL_STMT *st;
+  char q[512];
+  int f, n = 0, got = -1;
+
+  snprintf(q, sizeof q, "SELECT `%s` FROM `%s`%s%s%s ORDER BY `%s` LIMIT 1 OFFSET ?",
+           c->column, c->table, key ? " WHERE `" : "", key ? c->column : "",
+           key ? "` > ?" : "", c->column);
+  memset(param, 0, sizeof param);
+  memset(result, 0, sizeof result);
+  if (key) {
+    param[n].buffer_type = MYSQL_TYPE_STRING;
+    param[n].buffer = (void *) (uintptr_t) key;
+    param[n].buffer_length = klen;
+    param[n++].length = &klen;
+  }
+  param[n].buffer_type = MYSQL_TYPE_LONGLONG;
+  param[n++].buffer = &off;
+  result[0].buffer_type = MYSQL_TYPE_STRING;
+  result[0].buffer = hi;
+  result[0].buffer_length = himax - 1;
+  result[0].length = &hlen;
+  result[0].is_null = &isnull;
+  result[0].error = &err;
+  if (!(st = mysql_stmt_init(r->m))) { mysqlwhy(r, NULL, a); return -1; }
+  if (mysql_stmt_prepare(st, q, strlen(q)) || mysql_stmt_param_count(st) != (unsigned long) n ||
+      mysql_stmt_bind_param(st, param) || mysql_stmt_bind_result(st, result) ||
+      mysql_stmt_execute(st) || mysql_stmt_store_result(st))
+    mysqlwhy(r, st, a);
+  else if ((f = mysql_stmt_fetch(st)) == MYSQL_NO_DATA) got = 0;
+  else if (f == 0 && !isnull && hlen < himax) { hi[hlen] = 0; got = 1; }
+  else setwhy(r, a, 0, "key too long for the expiry window");
+  mysql_stmt_close(st);
+  return got;
+}
+
+long long sqlrelay_expire(struct sqlrelay *r, size_t server, unsigned long age,
+                          unsigned long limit, char *key, size_t keymax,
+                          int *more, struct sqlrelay_answer *a)
+{
+  const struct sqlconf *c = r->c;
+  unsigned long long t0 = usecs();
+  long long sage = (long long) age, sskew = (long long) c->skew, n = -1;
+  char hi[SQLRELAY_KEYMAX], q[640];
+  unsigned long klen = (unsigned long) strlen(key), hlen;
+  MYSQL_BIND param[4];
+  int last, p = 0, after = *more;   /* 0: from the start */
+
+  *more = 0;
+  if (open_writer(r, server, a) < 0) goto done;
+  last = window_end(r, after ? key : NULL, limit, hi, sizeof hi, a);
+  if (last < 0) { disconnect(r); goto done; }
+  hlen = (unsigned long) strlen(hi);
+  snprintf(q, sizeof q, "DELETE FROM `%s` WHERE %s%s%s%s%s%s(`%s` <= UNIX_TIMESTAMP() - ? "
+           "OR `%s` > UNIX_TIMESTAMP() + ?)", c->table,
+           after ? "`" : "", after ? c->column : "", after ? "` > ? AND " : "",
+           last ? "`" : "", last ? c->column : "", last ? "` <= ? AND " : "",
+           c->timecolumn, c->timecolumn);
+  memset(param, 0, sizeof param);
+  if (after) {
+    param[p].buffer_type = MYSQL_TYPE_STRING;
+    param[p].buffer = key;
+    param[p].buffer_length = klen;
+    param[p++].length = &klen;
+  }
+  if (last) {
+    param[p].buffer_type = MYSQL_TYPE_STRING;
+    param[p].buffer = hi;
+    param[p].buffer_length = hlen;
+    param[p++].length = &hlen;
+  }
+  param[p].buffer_type = param[p + 1].buffer_type = MYSQL_TYPE_LONGLONG;
+  param[p++].buffer = &sage;
+  param[p++].buffer = &sskew;
+  n = exec_once(r, q, param, (unsigned long) p, a);
+  if (n < 0) { disconnect(r); goto done; }
+  if (last && hlen < keymax) {
+    memcpy(key, hi, hlen + 1);
+    *more = 1;
+  }
+done:
+  a->result = n < 0 ? -1 : 0;
+  a->usec = (unsigned long) (usecs() - t0);
+  return n;
 }

@@ -47,6 +47,31 @@ int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
 int sqlrelay_lookup(struct sqlrelay *r, const char *ip,
                     struct sqlrelay_answer *a);
 
+/* The writing side (sqlrelayopen, sqlrelayexpire): server is an index
+   into the control file's servers; the caller tries them in order. A
+   writer's connection is kept between calls to the same server, in
+   strict mode, and never used for lookups. */
+
+/* REPLACE the row of ip (the table's text of the address) dated by the
+   database's clock. 1 written; 0 not written and no other server would
+   take it (the address does not fit the column); -1 this server failed
+   (refused, read-only, no table, ...). a->why says why. */
+int sqlrelay_write(struct sqlrelay *r, size_t server, const char *ip,
+                   struct sqlrelay_answer *a);
+
+/* Expiry walks the table in windows of limit keys in index order (each
+   statement touches at most limit rows through the primary key, so it
+   holds the table only briefly). One window after key (from the start
+   when *more is 0; key has room for SQLRELAY_KEYMAX bytes): deletes the
+   rows in it dated age seconds ago or earlier, or more than the file's
+   skew ahead of the database's clock, and moves key to the window's last
+   key; *more is 1 while windows are left, 0 after the last. The rows deleted, or -1
+   (a->why). */
+#define SQLRELAY_KEYMAX 256
+long long sqlrelay_expire(struct sqlrelay *r, size_t server, unsigned long age,
+                          unsigned long limit, char *key, size_t keymax,
+                          int *more, struct sqlrelay_answer *a);
+
 void sqlrelay_free(struct sqlrelay *r);
 
 /* Forget every remembered failed server (after a control-file change). */

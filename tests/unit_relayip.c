@@ -1,0 +1,88 @@
+/* relayip (the address sqlrelayopen writes), net's IPv6 text (net6.c) and
+   deadline (the bounded child). */
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "deadline.h"
+#include "net.h"
+#include "relayip.h"
+#include "tests/unit.h"
+
+static void norm(const char *in, const char *want)
+{
+  char out[NET_IPFMT] = "", what[160];
+  int r = relayip_normalise(in, out);
+  snprintf(what, sizeof what, "relayip_normalise(%s) = %s", in, want ? want : "not an address");
+  if (want) check(r == 1 && !strcmp(out, want), what, out);
+  else check(r == 0, what, out);
+}
+
+static int quick(void *arg, int fd)
+{
+  (void) arg;
+  dprintf(fd, "try one\nfail one: refused\n");
+  return 7;
+}
+
+static int hang(void *arg, int fd)
+{
+  (void) arg;
+  dprintf(fd, "try slow\n");
+  for (;;) pause();
+  return 0;
+}
+
+int main(void)
+{
+  char out[256];
+  struct timespec a, b;
+  long ms;
+  int r;
+
+  norm("127.0.0.1", "127.0.0.1");
+  norm("::ffff:192.0.2.7", "192.0.2.7");
+  norm("::FFFF:192.0.2.7", "192.0.2.7");
+  norm("2001:DB8:0:0::1", "2001:db8::1");
+  norm("2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1");
+  norm("2001:0:0:1:0:0:0:1", "2001:0:0:1::1");        /* longest run */
+  norm("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1");  /* first on a tie */
+  norm("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"); /* one zero group stays */
+  norm("::", "::");
+  norm("::1", "::1");
+  norm("1::", "1::");
+  norm("::2", "::2");
+  norm("::1.2.3.4", "::102:304");
+  norm("fe80::1%lo", NULL);
+  norm("1.2.3", NULL);
+  norm("01.2.3.4", NULL);
+  norm("256.1.1.1", NULL);
+  norm("1.2.3.4.", NULL);
+  norm("", NULL);
+  norm("1:2:3:4:5:6:7:8:9", NULL);
+  norm("1:2:3:4:5:6:7::8", NULL);
+  norm("12345::", NULL);
+  norm(":1::", NULL);
+  check(relayip_courier_failed("u", "x", NULL) == 1, "Courier: no AUTHENTICATED, failed", "");
+  check(relayip_courier_failed("u", "x", "") == 1, "Courier: empty AUTHENTICATED, failed", "");
+  check(relayip_courier_failed("u", "x", "u") == 0, "Courier: AUTHENTICATED set, logged in", "");
+  check(relayip_courier_failed(NULL, "x", NULL) == 0, "not Courier (no AUTHUSER): logged in", "");
+  check(relayip_courier_failed("u", NULL, NULL) == 0, "not Courier (no AUTHARGV0): logged in", "");
+
+  r = deadline_run(5000, quick, NULL, out, sizeof out);
+  check(r == 7 && !strcmp(out, "try one\nfail one: refused\n"),
+        "deadline_run: the child's exit code and report", out);
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  r = deadline_run(300, hang, NULL, out, sizeof out);
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+  check(r == DEADLINE_LATE && !strcmp(out, "try slow\n") && ms >= 290,
+        "deadline_run: a hung child is killed at the deadline, its report kept", out);
+  signal(SIGCHLD, SIG_IGN);
+  r = deadline_run(5000, quick, NULL, out, sizeof out);
+  check(r == 7 && signal(SIGCHLD, SIG_IGN) == SIG_IGN,
+        "deadline_run: SIGCHLD ignored by the caller: exit code seen, disposition kept", "");
+  r = deadline_run(5000, quick, NULL, out, 8);
+  check(r == 7 && !strcmp(out, "try one"), "deadline_run: a report cut to the buffer", out);
+  return failures ? 1 : 0;
+}
