@@ -50,6 +50,8 @@ service pop3 {
 service pop3-postlogin {
   executable = script-login $post
   user = root
+  # unlimited address space: the sanitizer build of sqlrelayopen needs it
+  vsz_limit = 0
   unix_listener pop3-postlogin {
   }
 }
