@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,14 +129,22 @@ static int record(void)
 
 int main(int argc, char **argv)
 {
+  struct sigaction ign, oldpipe;
   int ok = 0;
 
   msg_init("sqlrelayopen");
   (void) argc;
+  /* a closed log pipe must not kill the login: SIGPIPE ignored while we
+     work, the program gets the disposition we were given */
+  memset(&ign, 0, sizeof ign);
+  ign.sa_handler = SIG_IGN;
+  sigemptyset(&ign.sa_mask);
+  sigaction(SIGPIPE, &ign, &oldpipe);
   if (!relayip_courier_failed(getenv("AUTHUSER"), getenv("AUTHARGV0"),
                               getenv("AUTHENTICATED")))
     ok = record();
   sqlconf_free(&conf);
+  sigaction(SIGPIPE, &oldpipe, NULL);
   if (!argv[1]) return ok ? 0 : 111;
   pathexec_run(argv[1], argv + 1, environ, getenv("PATH"));
   msg_fatal(111, "unable to run ", argv[1], ": ", errstr(errno), NULL);
