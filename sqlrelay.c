@@ -447,23 +447,29 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *
 /* The writing side: one server at a time, the caller tries them in
    order (sqlrelayopen, sqlrelayexpire). */
 
-/* connected to server i for writing, strict mode on (an address too long
-   for its column is an error, never cut short): 0, or -1 (a->why) */
-static int open_writer(struct sqlrelay *r, size_t i, struct sqlrelay_answer *a)
+/* connected to server i for writing: 0, or -1 (a->why). strict: the
+   writer's mode (an address too long for its column is an error, never
+   cut short); else none (the expiry's comparisons on a char time column
+   must not fail on a garbage value: such a row is deleted as old) */
+static int open_writer(struct sqlrelay *r, size_t i, int strict,
+                       struct sqlrelay_answer *a)
 {
+  int want = strict ? -2 - (int) i : -100 - (int) i;  /* writers: no lookups */
+
   memset(a, 0, sizeof *a);
   if (i >= r->c->nservers) { setwhy(r, a, 0, "no such server"); return -1; }
   setserver(a, r->c->server[i]);
   a->tried = 1;
-  if (r->m && r->cur == -2 - (int) i) return 0;
+  if (r->m && r->cur == want) return 0;
   if (open_server(r, (int) i, a) < 0) return -1;
-  if (mysql_query(r->m, "SET SESSION sql_mode = "
-                  "CONCAT(@@SESSION.sql_mode, ',STRICT_ALL_TABLES')")) {
+  if (mysql_query(r->m, strict ? "SET SESSION sql_mode = "
+                  "CONCAT(@@SESSION.sql_mode, ',STRICT_ALL_TABLES')"
+                  : "SET SESSION sql_mode = ''")) {
     mysqlwhy(r, NULL, a);
     disconnect(r);
     return -1;
   }
-  r->cur = -2 - (int) i;       /* a writer's connection: no lookups */
+  r->cur = want;
   return 0;
 }
 
@@ -496,7 +502,7 @@ int sqlrelay_write(struct sqlrelay *r, size_t server, const char *ip,
   char q[512];
   int result = -1;
 
-  if (open_writer(r, server, a) < 0) goto done;
+  if (open_writer(r, server, 1, a) < 0) goto done;
   snprintf(q, sizeof q, "REPLACE INTO `%s` (`%s`, `%s`) VALUES (?, UNIX_TIMESTAMP())",
            c->table, c->column, c->timecolumn);
   memset(param, 0, sizeof param);
@@ -575,15 +581,15 @@ long long sqlrelay_expire(struct sqlrelay *r, size_t server, unsigned long age,
   int last, p = 0, after = *more;   /* 0: from the start */
 
   *more = 0;
-  if (open_writer(r, server, a) < 0) goto done;
+  if (open_writer(r, server, 0, a) < 0) goto done;
   last = window_end(r, after ? key : NULL, limit, hi, sizeof hi, a);
   if (last < 0) { disconnect(r); goto done; }
   hlen = (unsigned long) strlen(hi);
   snprintf(q, sizeof q, "DELETE FROM `%s` WHERE %s%s%s%s%s%s(`%s` <= UNIX_TIMESTAMP() - ? "
-           "OR `%s` > UNIX_TIMESTAMP() + ?)", c->table,
+           "OR `%s` > UNIX_TIMESTAMP() + ? OR `%s` IS NULL)", c->table,
            after ? "`" : "", after ? c->column : "", after ? "` > ? AND " : "",
            last ? "`" : "", last ? c->column : "", last ? "` <= ? AND " : "",
-           c->timecolumn, c->timecolumn);
+           c->timecolumn, c->timecolumn, c->timecolumn);
   memset(param, 0, sizeof param);
   if (after) {
     param[p].buffer_type = MYSQL_TYPE_STRING;

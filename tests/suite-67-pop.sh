@@ -222,6 +222,11 @@ good_w "table relay54"
 out=$("$EXPIRE" -v 2>&1); rc=$?
 same "expiry on the char(12) schema (99999999999 too)" \
   "0 deleted 3 rows from relay54 on localhost in 1 windows|127.0.0.50 127.0.0.51 " "$rc $out|$(rows relay54)"
+sq -e "INSERT INTO h7.relay54 VALUES ('127.0.0.65', 'abc'), ('127.0.0.66', ''), ('127.0.0.67', NULL),
+  ('127.0.0.68', '12x')"
+out=$("$EXPIRE" -v 2>&1); rc=$?
+same "expiry: garbage and NULL time values (never relay) deleted, the rest kept" \
+  "0 deleted 4 rows from relay54 on localhost in 1 windows|127.0.0.50 127.0.0.51 " "$rc $out|$(rows relay54)"
 good_w "skew 0"
 out=$("$EXPIRE" 2>&1); rc=$?
 same "expiry with skew 0 deletes rows dated ahead, silent without -v" "0 |127.0.0.50 127.0.0.53 " "$rc $out|$(rows)"
