@@ -97,8 +97,8 @@ static int record(void)
   unsigned long budget;
   int rc, loaded;
 
-  if (!text) text = getenv(var = "IP");
-  if (!text) { msg_warn("no client address: neither TCPREMOTEIP nor IP is set: not recorded", NULL); return 0; }
+  if (!text || !*text) text = getenv(var = "IP");   /* empty is unset */
+  if (!text || !*text) { msg_warn("no client address: neither TCPREMOTEIP nor IP is set: not recorded", NULL); return 0; }
   if (!relayip_normalise(text, addr)) {
     shown(show, sizeof show, text);
     msg_warn("not an IP address: ", var, "=", show, ": not recorded", NULL);

@@ -74,6 +74,8 @@ same "Courier chain without AUTHENTICATED: nothing written, no line, program run
   "0 |" "$rc $(cat "$T/o.err")|$(rows | grep -o 127.0.0.44)"
 AUTHUSER=bob AUTHARGV0=x AUTHENTICATED=bob TCPREMOTEIP=127.0.0.44 "$OPEN" true 2>"$T/o.err"
 same "Courier chain with AUTHENTICATED: written" "127.0.0.44" "$(rows | grep -o 127.0.0.44)"
+TCPREMOTEIP= IP=127.0.0.48 "$OPEN" 2>"$T/o.err"
+same "an empty TCPREMOTEIP counts as unset: IP written" "127.0.0.48" "$(rows | grep -o 127.0.0.48)"
 env -u TCPREMOTEIP -u IP "$OPEN" true 2>"$T/o.err"; rc=$?
 same "no address: one warning, program run" \
   "0 sqlrelayopen: warning: no client address: neither TCPREMOTEIP nor IP is set: not recorded|" \
