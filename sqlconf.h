@@ -56,6 +56,11 @@ const char *sqlconf_path(void);
    /var/qmail/control/sqlwrite */
 const char *sqlconf_writepath(void);
 
+/* A sqlconf_report for the programs run by hand (arg: a const char **,
+   the file's path):
+   "prog: warning: PATH line 7: ..." or "prog: warning: PATH: problem". */
+void sqlconf_warn(void *path, const char *problem);
+
 void sqlconf_free(struct sqlconf *c);
 
 #endif

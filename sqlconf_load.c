@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "msg.h"
 #include "sqlconf.h"
 #include "textfile.h"
 
@@ -42,14 +43,24 @@ int sqlconf_load(struct sqlconf *c, const char *path,
   return r;
 }
 
+static const char *env_or(const char *var, const char *dflt)
+{
+  const char *s = getenv(var);
+  return (s && *s) ? s : dflt;
+}
+
 const char *sqlconf_path(void)
 {
-  const char *s = getenv("TCPSERVER_SQL_CONTROL");
-  return (s && *s) ? s : "/var/qmail/control/sql";
+  return env_or("TCPSERVER_SQL_CONTROL", "/var/qmail/control/sql");
 }
 
 const char *sqlconf_writepath(void)
 {
-  const char *s = getenv("SQLRELAY_WRITE_CONTROL");
-  return (s && *s) ? s : "/var/qmail/control/sqlwrite";
+  return env_or("SQLRELAY_WRITE_CONTROL", "/var/qmail/control/sqlwrite");
+}
+
+void sqlconf_warn(void *path, const char *problem)
+{
+  const char *const *p = path;
+  msg_warn(*p, strncmp(problem, "line ", 5) ? ": " : " ", problem, NULL);
 }

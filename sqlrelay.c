@@ -27,6 +27,7 @@ struct sqlrelay {
   MYSQL_STMT *st[SQLRELAY_BATCH + 1];
   time_t refused[SQLRELAY_BATCH + 1];  /* when the server refused st[k] */
   int cur;                    /* -1: not connected */
+  int wserver, wstrict;       /* a writer's connection: server, mode; -1 none */
   unsigned lasterr;           /* mysql errno of the last failure */
   char ip[SQLRELAY_BATCH][IPMAX];
   unsigned long iplen[SQLRELAY_BATCH], onelen[SQLRELAY_BATCH];
@@ -88,6 +89,7 @@ struct sqlrelay *sqlrelay_new(const struct sqlconf *c)
   if (!r) return NULL;
   r->c = c;
   r->cur = -1;
+  r->wserver = -1;
   return r;
 }
 
@@ -102,6 +104,7 @@ static void disconnect(struct sqlrelay *r)
   if (r->m) mysql_close(r->m);
   r->m = NULL;
   r->cur = -1;
+  r->wserver = -1;
 }
 
 void sqlrelay_free(struct sqlrelay *r)
@@ -454,13 +457,11 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *
 static int open_writer(struct sqlrelay *r, size_t i, int strict,
                        struct sqlrelay_answer *a)
 {
-  int want = strict ? -2 - (int) i : -100 - (int) i;  /* writers: no lookups */
-
   memset(a, 0, sizeof *a);
   if (i >= r->c->nservers) { setwhy(r, a, 0, "no such server"); return -1; }
   setserver(a, r->c->server[i]);
   a->tried = 1;
-  if (r->m && r->cur == want) return 0;
+  if (r->m && r->wserver == (int) i && r->wstrict == strict) return 0;
   if (open_server(r, (int) i, a) < 0) return -1;
   if (mysql_query(r->m, strict ? "SET SESSION sql_mode = "
                   "CONCAT(@@SESSION.sql_mode, ',STRICT_ALL_TABLES')"
@@ -469,8 +470,24 @@ static int open_writer(struct sqlrelay *r, size_t i, int strict,
     disconnect(r);
     return -1;
   }
-  r->cur = want;
+  r->wserver = (int) i;        /* cur stays -1: never used for lookups */
+  r->wstrict = strict;
   return 0;
+}
+
+static void bind_text(MYSQL_BIND *b, const char *s, unsigned long *len)
+{
+  *len = (unsigned long) strlen(s);
+  b->buffer_type = MYSQL_TYPE_STRING;
+  b->buffer = (void *) (uintptr_t) s;
+  b->buffer_length = *len;
+  b->length = len;
+}
+
+static void bind_ll(MYSQL_BIND *b, long long *v)
+{
+  b->buffer_type = MYSQL_TYPE_LONGLONG;
+  b->buffer = v;
 }
 
 /* st prepared from q and executed with the bound parameters; the affected
@@ -497,7 +514,7 @@ int sqlrelay_write(struct sqlrelay *r, size_t server, const char *ip,
 {
   const struct sqlconf *c = r->c;
   unsigned long long t0 = usecs();
-  unsigned long len = (unsigned long) strlen(ip);
+  unsigned long len;
   MYSQL_BIND param[1];
   char q[512];
   int result = -1;
@@ -506,10 +523,7 @@ int sqlrelay_write(struct sqlrelay *r, size_t server, const char *ip,
   snprintf(q, sizeof q, "REPLACE INTO `%s` (`%s`, `%s`) VALUES (?, UNIX_TIMESTAMP())",
            c->table, c->column, c->timecolumn);
   memset(param, 0, sizeof param);
-  param[0].buffer_type = MYSQL_TYPE_STRING;
-  param[0].buffer = (void *) (uintptr_t) ip;
-  param[0].buffer_length = len;
-  param[0].length = &len;
+  bind_text(&param[0], ip, &len);
   if (exec_once(r, q, param, 1, a) >= 0) result = 1;
   else if (r->lasterr == ER_DATA_TOO_LONG) {
     char why[sizeof a->why];
@@ -530,7 +544,7 @@ static int window_end(struct sqlrelay *r, const char *key, unsigned long limit,
 {
   const struct sqlconf *c = r->c;
   MYSQL_BIND param[2], result[1];
-  unsigned long klen = key ? (unsigned long) strlen(key) : 0, hlen = 0;
+  unsigned long klen, hlen = 0;
   long long off = (long long) limit - 1;
   my_bool isnull = 0, err = 0;
   MYSQL_STMT *st;
@@ -542,14 +556,8 @@ static int window_end(struct sqlrelay *r, const char *key, unsigned long limit,
            key ? "` > ?" : "", c->column);
   memset(param, 0, sizeof param);
   memset(result, 0, sizeof result);
-  if (key) {
-    param[n].buffer_type = MYSQL_TYPE_STRING;
-    param[n].buffer = (void *) (uintptr_t) key;
-    param[n].buffer_length = klen;
-    param[n++].length = &klen;
-  }
-  param[n].buffer_type = MYSQL_TYPE_LONGLONG;
-  param[n++].buffer = &off;
+  if (key) bind_text(&param[n++], key, &klen);
+  bind_ll(&param[n++], &off);
   result[0].buffer_type = MYSQL_TYPE_STRING;
   result[0].buffer = hi;
   result[0].buffer_length = himax - 1;
@@ -576,39 +584,29 @@ long long sqlrelay_expire(struct sqlrelay *r, size_t server, unsigned long age,
   unsigned long long t0 = usecs();
   long long sage = (long long) age, sskew = (long long) c->skew, n = -1;
   char hi[SQLRELAY_KEYMAX], q[640];
-  unsigned long klen = (unsigned long) strlen(key), hlen;
+  unsigned long klen, hlen;
   MYSQL_BIND param[4];
   int last, p = 0, after = *more;   /* 0: from the start */
 
   *more = 0;
   if (open_writer(r, server, 0, a) < 0) goto done;
-  last = window_end(r, after ? key : NULL, limit, hi, sizeof hi, a);
+  /* hi fits key: the walk never stops early for want of room */
+  last = window_end(r, after ? key : NULL, limit, hi,
+                    keymax < sizeof hi ? keymax : sizeof hi, a);
   if (last < 0) { disconnect(r); goto done; }
-  hlen = (unsigned long) strlen(hi);
   snprintf(q, sizeof q, "DELETE FROM `%s` WHERE %s%s%s%s%s%s(`%s` <= UNIX_TIMESTAMP() - ? "
            "OR `%s` > UNIX_TIMESTAMP() + ? OR `%s` IS NULL)", c->table,
            after ? "`" : "", after ? c->column : "", after ? "` > ? AND " : "",
            last ? "`" : "", last ? c->column : "", last ? "` <= ? AND " : "",
            c->timecolumn, c->timecolumn, c->timecolumn);
   memset(param, 0, sizeof param);
-  if (after) {
-    param[p].buffer_type = MYSQL_TYPE_STRING;
-    param[p].buffer = key;
-    param[p].buffer_length = klen;
-    param[p++].length = &klen;
-  }
-  if (last) {
-    param[p].buffer_type = MYSQL_TYPE_STRING;
-    param[p].buffer = hi;
-    param[p].buffer_length = hlen;
-    param[p++].length = &hlen;
-  }
-  param[p].buffer_type = param[p + 1].buffer_type = MYSQL_TYPE_LONGLONG;
-  param[p++].buffer = &sage;
-  param[p++].buffer = &sskew;
+  if (after) bind_text(&param[p++], key, &klen);
+  if (last) bind_text(&param[p++], hi, &hlen);
+  bind_ll(&param[p++], &sage);
+  bind_ll(&param[p++], &sskew);
   n = exec_once(r, q, param, (unsigned long) p, a);
   if (n < 0) { disconnect(r); goto done; }
-  if (last && hlen < keymax) {
+  if (last) {
     memcpy(key, hi, hlen + 1);
     *more = 1;
   }

@@ -49,8 +49,8 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip,
 
 /* The writing side (sqlrelayopen, sqlrelayexpire): server is an index
    into the control file's servers; the caller tries them in order. A
-   writer's connection is kept between calls to the same server, in
-   strict mode, and never used for lookups. */
+   writer's connection is kept between calls to the same server and is
+   never used for lookups. */
 
 /* REPLACE the row of ip (the table's text of the address) dated by the
    database's clock. 1 written; 0 not written and no other server would
@@ -62,11 +62,13 @@ int sqlrelay_write(struct sqlrelay *r, size_t server, const char *ip,
 /* Expiry walks the table in windows of limit keys in index order (each
    statement touches at most limit rows through the primary key, so it
    holds the table only briefly). One window after key (from the start
-   when *more is 0; key has room for SQLRELAY_KEYMAX bytes): deletes the
-   rows in it dated age seconds ago or earlier, or more than the file's
-   skew ahead of the database's clock, and moves key to the window's last
-   key; *more is 1 while windows are left, 0 after the last. The rows deleted, or -1
-   (a->why). */
+   when *more is 0; key has keymax bytes, SQLRELAY_KEYMAX is enough for
+   any key; a longer key is an error): deletes the rows in it dated age
+   seconds ago or earlier, more than the file's skew ahead of the
+   database's clock, or with no time, and moves key to the window's last
+   key; *more is 1 while windows are left, 0 after the last. The rows
+   deleted, or -1 (a->why). The session is not in strict mode: a char
+   time column holding a non-number compares as its numeric value. */
 #define SQLRELAY_KEYMAX 256
 long long sqlrelay_expire(struct sqlrelay *r, size_t server, unsigned long age,
                           unsigned long limit, char *key, size_t keymax,

@@ -14,13 +14,6 @@
 
 static const char *path;
 
-static void report(void *arg, const char *problem)
-{
-  int online = !strncmp(problem, "line ", 5);
-  (void)arg;
-  msg_warn(path, online ? " " : ": ", problem, NULL);
-}
-
 static void show(const struct sqlconf *c)
 {
   size_t i;
@@ -101,7 +94,7 @@ int main(int argc, char **argv)
   msg_init("sqlrelaycheck");
   path = sqlconf_path();
   if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "-")) msg_usage(USAGE);
-  res = sqlconf_load(&c, path, report, NULL);
+  res = sqlconf_load(&c, path, sqlconf_warn, &path);
   if (res < 0) msg_fatal(111, "unable to read ", path, ": ", errstr(errno), NULL);
   if (res == 0) msg_fatal(100, path, ": unusable", NULL);
   if (argc < 2) {

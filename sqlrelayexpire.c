@@ -17,14 +17,6 @@
 #define USAGE "sqlrelayexpire [ -v ] [ -t seconds ] [ -b rows ]"
 #define BATCH 1000
 
-static const char *path;
-
-static void report(void *arg, const char *problem)
-{
-  (void) arg;
-  msg_warn(path, !strncmp(problem, "line ", 5) ? " " : ": ", problem, NULL);
-}
-
 static unsigned long number(const char *s, unsigned long min, unsigned long max)
 {
   unsigned long u;
@@ -37,6 +29,7 @@ int main(int argc, char **argv)
 {
   struct sgetopt g;
   struct sqlconf c;
+  const char *path;
   struct sqlrelay *r;
   struct sqlrelay_answer a;
   unsigned long age = 0, batch = BATCH, statements = 0;
@@ -57,7 +50,7 @@ int main(int argc, char **argv)
   }
   if (g.ind < argc) msg_usage(USAGE);
   path = sqlconf_writepath();
-  rc = sqlconf_load(&c, path, report, NULL);
+  rc = sqlconf_load(&c, path, sqlconf_warn, &path);
   if (rc < 0) msg_fatal(111, "unable to read ", path, ": ", errstr(errno), NULL);
   if (rc == 0) msg_fatal(111, "unusable control file ", path, NULL);
   if (!haveage) age = c.time;

@@ -94,6 +94,7 @@ static int record(void)
 {
   const char *var = "TCPREMOTEIP", *text = getenv(var), *path;
   char rep[2048], why[1024], show[80];
+  struct timespec end;
   unsigned long budget;
   int rc, loaded;
 
@@ -116,7 +117,8 @@ static int record(void)
   }
   budget = (conf.connect_timeout > conf.read_timeout ? conf.connect_timeout
             : conf.read_timeout) + 1;
-  rc = deadline_run(budget * 1000, write_row, NULL, rep, sizeof rep);
+  net_deadline(&end, budget);
+  rc = deadline_run(&end, write_row, NULL, rep, sizeof rep);
   if (rc == 0) return 1;
   if (rc == DEADLINE_NOFORK) {
     msg_warn(addr, " not recorded: unable to fork: ", errstr(errno), NULL);

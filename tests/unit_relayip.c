@@ -25,6 +25,17 @@ static int quick(void *arg, int fd)
   return 7;
 }
 
+/* a deadline ms milliseconds from now */
+static struct timespec in_ms(long ms)
+{
+  struct timespec d;
+  clock_gettime(CLOCK_MONOTONIC, &d);
+  d.tv_sec += ms / 1000;
+  d.tv_nsec += (ms % 1000) * 1000000L;
+  if (d.tv_nsec >= 1000000000L) { d.tv_sec += 1; d.tv_nsec -= 1000000000L; }
+  return d;
+}
+
 static int hang(void *arg, int fd)
 {
   (void) arg;
@@ -36,7 +47,7 @@ static int hang(void *arg, int fd)
 int main(void)
 {
   char out[256];
-  struct timespec a, b;
+  struct timespec a, b, d;
   long ms;
   int r;
 
@@ -69,20 +80,24 @@ int main(void)
   check(relayip_courier_failed(NULL, "x", NULL) == 0, "not Courier (no AUTHUSER): logged in", "");
   check(relayip_courier_failed("u", NULL, NULL) == 0, "not Courier (no AUTHARGV0): logged in", "");
 
-  r = deadline_run(5000, quick, NULL, out, sizeof out);
+  d = in_ms(5000);
+  r = deadline_run(&d, quick, NULL, out, sizeof out);
   check(r == 7 && !strcmp(out, "try one\nfail one: refused\n"),
         "deadline_run: the child's exit code and report", out);
   clock_gettime(CLOCK_MONOTONIC, &a);
-  r = deadline_run(300, hang, NULL, out, sizeof out);
+  d = in_ms(300);
+  r = deadline_run(&d, hang, NULL, out, sizeof out);
   clock_gettime(CLOCK_MONOTONIC, &b);
   ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
   check(r == DEADLINE_LATE && !strcmp(out, "try slow\n") && ms >= 290,
         "deadline_run: a hung child is killed at the deadline, its report kept", out);
   signal(SIGCHLD, SIG_IGN);
-  r = deadline_run(5000, quick, NULL, out, sizeof out);
+  d = in_ms(5000);
+  r = deadline_run(&d, quick, NULL, out, sizeof out);
   check(r == 7 && signal(SIGCHLD, SIG_IGN) == SIG_IGN,
         "deadline_run: SIGCHLD ignored by the caller: exit code seen, disposition kept", "");
-  r = deadline_run(5000, quick, NULL, out, 8);
+  d = in_ms(5000);
+  r = deadline_run(&d, quick, NULL, out, 8);
   check(r == 7 && !strcmp(out, "try one"), "deadline_run: a report cut to the buffer", out);
   return failures ? 1 : 0;
 }
