@@ -20,10 +20,12 @@
 
 extern char **environ;
 
+/* 0.88's, byte for byte: -4, -6 and -I are in the man page (a run
+   script that never uses them sees nothing change) */
 static const char usage[] =
-  "tcpserver [ -461UXpPhHrRoOdDqQv ] [ -c limit ] [ -x rules.cdb ]"
+  "tcpserver [ -1UXpPhHrRoOdDqQv ] [ -c limit ] [ -x rules.cdb ]"
   " [ -B banner ] [ -g gid ] [ -u uid ] [ -b backlog ] [ -l localname ]"
-  " [ -t timeout ] [ -I interface ] host port program";
+  " [ -t timeout ] host port program";
 
 static struct tcpconf conf = {
   .banner = "", .remotehost = 1, .remoteinfo = 1, .timeout = 26,
