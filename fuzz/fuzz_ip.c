@@ -3,12 +3,44 @@
    same bytes); net_ip_fmt against inet_ntop, which prints RFC 5952 text
    except for the deprecated IPv4-compatible forms ::a.b.c.d (there the
    model is its hex rewrite), and fmt then scan gives the address back.
-   The input is used as text and, when 16 bytes long or more, its first
-   16 bytes as an address. */
+   The ip6.arpa name (net_ip_revname) against a model built with
+   snprintf, net_ip_unmap and -6's form (net_ip_fmt6) against inet_ntop
+   of the IPv4 bytes. The input is used as text and, when 16 bytes long
+   or more, its first 16 bytes as an address. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include "fuzz.h"
 #include "net.h"
+
+static void check_rev(const struct net_ip *ip)
+{
+  char out[128], model[128];
+  size_t n = 0;
+
+  for (int i = 15; i >= 0; --i)
+    n += (size_t) snprintf(model + n, sizeof model - n, "%x.%x.",
+                           ip->b[i] & 15, ip->b[i] >> 4);
+  snprintf(model + n, sizeof model - n, "ip6.arpa");
+  FUZZ_ASSERT(net_ip_revname(out, sizeof out, ip) == strlen(model));
+  FUZZ_ASSERT(!strcmp(out, model));
+  FUZZ_ASSERT(net_ip_revname(out, strlen(model), ip) == 0);
+}
+
+static void check_unmap(const struct net_ip *ip)
+{
+  struct net_ip v = *ip;
+  char out[NET_IPFMT], model[INET6_ADDRSTRLEN + 8] = "::ffff:";
+
+  net_ip_unmap(&v);
+  if (!net_ip_ismapped(ip)) {
+    FUZZ_ASSERT(net_ip_equal(&v, ip));
+    return;
+  }
+  FUZZ_ASSERT(v.family == AF_INET && !memcmp(v.b, ip->b + 12, 4));
+  FUZZ_ASSERT(inet_ntop(AF_INET, v.b, model + 7, INET6_ADDRSTRLEN));
+  net_ip_fmt6(out, &v);
+  FUZZ_ASSERT(!strcmp(out, model));
+}
 
 static void check_fmt(const unsigned char *b)
 {
@@ -28,6 +60,8 @@ static void check_fmt(const unsigned char *b)
     FUZZ_ASSERT(!strcmp(out, model));
   }
   FUZZ_ASSERT(net_ip6_scan(out, &back) == 1 && net_ip_equal(&ip, &back));
+  check_rev(&ip);
+  check_unmap(&ip);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
