@@ -5,14 +5,13 @@
 /* No address text is longer (NET_IPFMT), nor any prefix of one. */
 #define IPTEXTMAX 64
 
-/* Tails that complete a prefix into the address that best keeps it: the
-   longest "::" right at its end or after one more group, or no "::" at
-   all; an RFC 5952 text having p as a prefix exists iff one of these
-   gives one. */
-static const char *const colontails[] = {
-  ":", "1", "1::", "1:1", "1:1:1", "1:1:1:1", "1:1:1:1:1", "1:1:1:1:1:1",
-  "1:1:1:1:1:1:1",
-};
+/* Tails that complete a prefix into the address that best keeps it: a
+   "::" right at its end (as long as it can be), one more group then a
+   "::" (trailing zeros never make its own groups compress), or one last
+   group (the prefix holds a "::" or seven groups). An RFC 5952 text
+   having the prefix as a prefix exists iff one of these gives one (the
+   unit test checks the prefixes of many addresses). */
+static const char *const colontails[] = { ":", "1", "1::" };
 static const char *const dottails[] = { "1", "1.1", "1.1.1" };
 
 static int completes(const char *p, size_t len, const char *tail)
@@ -76,7 +75,7 @@ int rulekey_class(const char *key, size_t len, char *out, size_t outsize,
     *outlen += start;
     return RULEKEY_IP6;
   }
-  if (!iplen || (ip[iplen - 1] != ':' && ip[iplen - 1] != '.'))
+  if (memchr(ip, 0, iplen) || (ip[iplen - 1] != ':' && ip[iplen - 1] != '.'))
     return RULEKEY_NOTADDR;
   if (!rulekey_canmatch(ip, iplen)) return RULEKEY_NOTCOMPACT;
   return start ? RULEKEY_INFOPREFIX : RULEKEY_PREFIX;
