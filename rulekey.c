@@ -7,11 +7,15 @@
 
 /* Tails that complete a prefix into the address that best keeps it: a
    "::" right at its end (as long as it can be), one more group then a
-   "::" (trailing zeros never make its own groups compress), or one last
-   group (the prefix holds a "::" or seven groups). An RFC 5952 text
-   having the prefix as a prefix exists iff one of these gives one (the
-   unit test checks the prefixes of many addresses). */
-static const char *const colontails[] = { ":", "1", "1::" };
+   "::" (trailing zeros never make its own groups compress), or only more
+   groups, as few as can be (the prefix holds a "::"; more than one when
+   fewer would make a mapped address, printed dotted: ::ffff:0:1:1). An
+   RFC 5952 text having the prefix as a prefix exists iff one of these
+   gives one (the unit test checks the prefixes of many addresses). */
+static const char *const colontails[] = {
+  ":", "1", "1::", "1:1", "1:1:1", "1:1:1:1", "1:1:1:1:1", "1:1:1:1:1:1",
+  "1:1:1:1:1:1:1",
+};
 static const char *const dottails[] = { "1", "1.1", "1.1.1" };
 
 static int completes(const char *p, size_t len, const char *tail)

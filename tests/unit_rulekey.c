@@ -38,6 +38,7 @@ static const struct keycase keys[] = {
   { "1:2:3:4:5:6:7:", RULEKEY_PREFIX, NULL },
   { "1:2:3:4:5:0:", RULEKEY_PREFIX, NULL },
   { "1:2:3:4:0:", RULEKEY_PREFIX, NULL },
+  { "::ffff:0:", RULEKEY_PREFIX, NULL },
   { "2001:0db8:", RULEKEY_NOTCOMPACT, NULL },
   { "2001:DB8:", RULEKEY_NOTCOMPACT, NULL },
   { "02001:", RULEKEY_NOTCOMPACT, NULL },
