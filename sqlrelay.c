@@ -20,6 +20,15 @@
 _Static_assert(sizeof ((struct sqlrelay_answer *) 0)->matched >= NET_IPFMT,
                "a key fits the answer");
 
+/* The keys asked for one address (relayip_forms): n of them, the
+   others NULL (they match no row). */
+struct keys {
+  char key[RELAYIP_FORMS][NET_IPFMT];
+  unsigned long len[RELAYIP_FORMS];
+  my_bool null[RELAYIP_FORMS];
+  int n;
+};
+
 /* One connection (to server index cur) with its prepared statements:
    st[k] asks about k addresses at once, k a power of two (st[1] is
    prepared on connect, the others on first use), so a connection holds
@@ -33,9 +42,9 @@ struct sqlrelay {
   int cur;                    /* -1: not connected */
   int wserver, wstrict;       /* a writer's connection: server, mode; -1 none */
   unsigned lasterr;           /* mysql errno of the last failure */
-  char key[SQLRELAY_BATCH][RELAYIP_FORMS][NET_IPFMT];   /* relayip_forms */
-  unsigned long keylen[SQLRELAY_BATCH][RELAYIP_FORMS], onelen[SQLRELAY_BATCH];
-  int nkeys[SQLRELAY_BATCH], matched[SQLRELAY_BATCH];
+  struct keys ip[SQLRELAY_BATCH];
+  unsigned long onelen[SQLRELAY_BATCH];
+  int matched[SQLRELAY_BATCH];
   long long age, skew, one[SQLRELAY_BATCH];
   my_bool onenull[SQLRELAY_BATCH], oneerr[SQLRELAY_BATCH];
 };
@@ -195,9 +204,10 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
     }
     for (j = 0; j < RELAYIP_FORMS; ++j) {
       param[p].buffer_type = MYSQL_TYPE_STRING;
-      param[p].buffer = r->key[i][j];
-      param[p].buffer_length = sizeof r->key[i][j];
-      param[p++].length = &r->keylen[i][j];
+      param[p].buffer = r->ip[i].key[j];
+      param[p].buffer_length = sizeof r->ip[i].key[j];
+      param[p].is_null = &r->ip[i].null[j];
+      param[p++].length = &r->ip[i].len[j];
     }
     if (r->c->time) {
       param[p].buffer_type = MYSQL_TYPE_LONGLONG;
@@ -292,7 +302,7 @@ static int decode(struct sqlrelay *r, size_t i, long long v, int *res,
 {
   long long answer = v / 2;
 
-  r->matched[i] = (v & 1) && r->nkeys[i] > 1;
+  r->matched[i] = (v & 1) && r->ip[i].n > 1;
   if (answer == 1) *res = SQLRELAY_RELAY;
   else if (answer >= 2 && r->c->time) {
     *res = SQLRELAY_FUTURE;
@@ -332,23 +342,14 @@ static int run(struct sqlrelay *r, size_t k, int *res, struct sqlrelay_answer *a
 /* exchanges the keys of addresses 0 and i */
 static void swap_first(struct sqlrelay *r, size_t i)
 {
-  char key[RELAYIP_FORMS][NET_IPFMT];
-  unsigned long len[RELAYIP_FORMS];
-  int n = r->nkeys[0];
-
-  memcpy(key, r->key[0], sizeof key);
-  memcpy(len, r->keylen[0], sizeof len);
-  memcpy(r->key[0], r->key[i], sizeof key);
-  memcpy(r->keylen[0], r->keylen[i], sizeof len);
-  memcpy(r->key[i], key, sizeof key);
-  memcpy(r->keylen[i], len, sizeof len);
-  r->nkeys[0] = r->nkeys[i];
-  r->nkeys[i] = n;
+  struct keys k = r->ip[0];
+  r->ip[0] = r->ip[i];
+  r->ip[i] = k;
 }
 
-/* the answers for the n addresses in r->key: in one statement when the
+/* the answers for the n addresses in r->ip: in one statement when the
    server takes it (k, the next power of two, places: the rest ask about
-   the empty string, an answer nobody reads), else one by one */
+   NULL, no row), else one by one */
 static int query(struct sqlrelay *r, size_t n, int *res, struct sqlrelay_answer *a)
 {
   size_t i, k = 1;
@@ -359,8 +360,8 @@ static int query(struct sqlrelay *r, size_t n, int *res, struct sqlrelay_answer 
   if (p < 0) return -1;
   if (p == 0) {
     for (i = n; i < k; ++i) {
-      memset(r->keylen[i], 0, sizeof r->keylen[i]);
-      r->nkeys[i] = 1;
+      memset(&r->ip[i], 0, sizeof r->ip[i]);
+      memset(r->ip[i].null, 1, sizeof r->ip[i].null);
     }
     result = run(r, k, pad, a);
     if (result == 0) memcpy(res, pad, n * sizeof *res);
@@ -438,10 +439,13 @@ int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
   setserver(a, c->server[0]);
   if (n < 1 || n > SQLRELAY_BATCH) { setwhy(r, a, 0, "bad batch size"); goto done; }
   for (i = 0; i < n; ++i) {
-    r->nkeys[i] = relayip_forms(ips[i], r->key[i]);
-    if (!r->nkeys[i]) { setwhy(r, a, 0, "bad client address"); goto done; }
-    if (r->nkeys[i] == 1) memcpy(r->key[i][1], r->key[i][0], sizeof r->key[i][0]);
-    for (j = 0; j < RELAYIP_FORMS; ++j) r->keylen[i][j] = strlen(r->key[i][j]);
+    struct keys *k = &r->ip[i];
+    k->n = relayip_forms(ips[i], k->key);
+    if (!k->n) { setwhy(r, a, 0, "bad client address"); goto done; }
+    for (j = 0; j < RELAYIP_FORMS; ++j) {
+      k->null[j] = (int) j >= k->n;
+      k->len[j] = (int) j < k->n ? strlen(k->key[j]) : 0;
+    }
   }
   r->age = (long long)c->time;
   r->skew = (long long)c->skew;
@@ -476,7 +480,7 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *
   if (sqlrelay_lookup_many(r, &ip, 1, &res, a) < 0) return -1;
   a->result = res;
   if (res != SQLRELAY_NORELAY) {
-    const char *key = r->key[0][r->matched[0]];
+    const char *key = r->ip[0].key[r->matched[0]];
     memcpy(a->matched, key, strlen(key) + 1);
   }
   return res;
