@@ -66,7 +66,7 @@ int sqlrelay_init(void)
    errno. */
 static char *query_text(const struct sqlconf *c, size_t k)
 {
-  char one[512], *q;
+  char one[768], *q;
   size_t i, len, n;
   int w;
 

@@ -79,6 +79,8 @@ INSERT INTO h4_s56.v6 VALUES ('2001:db8::a1', UNIX_TIMESTAMP()), ('2001_db8__a2'
   ('2001:db8:aaaa:bbbb', UNIX_TIMESTAMP()), ('2001_db8_aaaa_bbbb', UNIX_TIMESTAMP()),
   ('2001:db8:1111:2222:3333:4444:5555:6666', UNIX_TIMESTAMP()),
   ('2001_db8_1111_2222_3333_4444_5555_6668', UNIX_TIMESTAMP());
+CREATE TABLE h4_s56.tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt (cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc VARCHAR(39) NOT NULL, ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss INT, PRIMARY KEY (cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc));
+INSERT INTO h4_s56.tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt VALUES ('2001_db8__c1', UNIX_TIMESTAMP());
 CREATE TABLE h4_s54.v6 (ip_addr char(18) NOT NULL default '', timestamp char(12) default NULL,
   PRIMARY KEY (ip_addr));
 INSERT INTO h4_s54.v6 SELECT * FROM h4_s56.v6 WHERE CHAR_LENGTH(ip_addr) <= 18;
@@ -212,6 +214,10 @@ answer "h4_s56 IPv6: a 39-character row relays" \
 conf "$TCP" "database h4_s54" "table v6" "$BASE"
 run 2001:db8:1111:2222:3333:4444:5555:6666
 answer "h4_s54 IPv6: a 39-character address against char(18): a miss, no error" "no relay 2001:db8:1111:.* server .*"
+L64=$(printf 't%.0s' $(seq 64)) C64=$(printf 'c%.0s' $(seq 64)) S64=$(printf 's%.0s' $(seq 64))
+conf "$TCP" "database h4_s56" "table $L64" "column $C64" "timecolumn $S64" "$BASE"
+run 2001:db8::c1
+answer "IPv6 statement with 64-character table, column and timecolumn names" "relay 2001:db8::c1 \\(as 2001_db8__c1\\) .*"
 for a in 1::2::3 ::1%lo fe80::1/64 1.2.3 2001_db8__1 010.1.2.3 ' 10.1.2.3'; do
   run "$a"
   fails "malformed address '$a': bad address, exit 100" 100 '^sqlrelaycheck: fatal: bad address$'
