@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <mysql.h>
 #include <errmsg.h>
@@ -373,7 +372,7 @@ static int query(struct sqlrelay *r, size_t n, int *res, struct sqlrelay_answer 
     matched[i] = r->matched[0];
     if (i) swap_first(r, i);   /* a retry asks the same again */
   }
-  memcpy(r->matched, matched, n * sizeof *matched);
+  memcpy(r->matched, matched, i * sizeof *matched);   /* the addresses asked */
   return result;
 }
 

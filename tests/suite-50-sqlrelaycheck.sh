@@ -222,6 +222,7 @@ for a in 1::2::3 ::1%lo fe80::1/64 1.2.3 2001_db8__1 010.1.2.3 ' 10.1.2.3'; do
   run "$a"
   fails "malformed address '$a': bad address, exit 100" 100 '^sqlrelaycheck: fatal: bad address$'
 done
+conf "$TCP" "database h4_s56" "table v6" "$BASE"
 runin 'echo 2001:db8::a2; echo 1::2::3; echo 10.6.6.6'
 if [ $rc -eq 100 ] && [ "$(cut -d' ' -f1-4 "$T/out" | tr '\n' '|')" = "relay 2001:db8::a2 (as 2001_db8__a2)|bad address|relay 10.6.6.6 server 127.0.0.1|" ]; then
   ok "stdin: IPv6, a malformed line (bad address), IPv4; exit 100"

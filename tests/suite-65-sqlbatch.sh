@@ -106,7 +106,7 @@ while time.time() < end:
     threading.Thread(target=conn, args=(c, u), daemon=True).start()
 EOF
 echo 100 >"$T/delay"; rm -f "$T/down"; : >"$T/proxy.log"
-python3 "$T/delayproxy.py" "$MYSQL_PORT" "$T/delay" "$T/down" "$T/proxy.log" 300 >"$T/proxy.port" &
+python3 "$T/delayproxy.py" "$MYSQL_PORT" "$T/delay" "$T/down" "$T/proxy.log" 3000 >"$T/proxy.port" &
 PXPID=$!
 i=0; PXPORT=
 while [ $i -lt 300 ] && [ -z "$PXPORT" ]; do
