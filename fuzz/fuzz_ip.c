@@ -5,12 +5,39 @@
    model is its hex rewrite), and fmt then scan gives the address back.
    The ip6.arpa name (net_ip_revname) against a model built with
    snprintf, net_ip_unmap and -6's form (net_ip_fmt6) against inet_ntop
-   of the IPv4 bytes. The input is used as text and, when 16 bytes long
-   or more, its first 16 bytes as an address. */
+   of the IPv4 bytes.
+   relayip_forms (the keys a relay lookup asks) takes exactly what
+   net_ip_scan takes; its first key is the formatted address (mapped:
+   the dotted part), a second is that text with every ':' as '_', at
+   most 30 characters, for an address not starting with ':'.
+   The input is used as text and, when 16 bytes long or more, its first
+   16 bytes as an address. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include "fuzz.h"
 #include "net.h"
+#include "relayip.h"
+
+static void check_forms(const char *text, const struct net_ip *ip)
+{
+  char f[RELAYIP_FORMS][NET_IPFMT], out[NET_IPFMT];
+  size_t i, n;
+  int k = relayip_forms(text, f);
+
+  net_ip_fmt(out, ip);
+  FUZZ_ASSERT(k == 1 || k == 2);
+  if (net_ip_ismapped(ip)) FUZZ_ASSERT(k == 1 && !strcmp(f[0], out + 7));
+  else FUZZ_ASSERT(!strcmp(f[0], out));
+  if (k == 1) {
+    FUZZ_ASSERT(ip->family == AF_INET || net_ip_ismapped(ip) ||
+                strlen(out) > 30 || out[0] == ':');
+    return;
+  }
+  n = strlen(f[0]);
+  FUZZ_ASSERT(ip->family == AF_INET6 && n <= 30 && f[0][0] != ':' && strlen(f[1]) == n);
+  for (i = 0; i < n; ++i)
+    FUZZ_ASSERT(f[1][i] == (f[0][i] == ':' ? '_' : f[0][i]));
+}
 
 static void check_rev(const struct net_ip *ip)
 {
@@ -62,6 +89,7 @@ static void check_fmt(const unsigned char *b)
   FUZZ_ASSERT(net_ip6_scan(out, &back) == 1 && net_ip_equal(&ip, &back));
   check_rev(&ip);
   check_unmap(&ip);
+  check_forms(out, &ip);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -86,6 +114,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r = net_ip_scan(s, &ip);
     FUZZ_ASSERT(r == (strchr(s, ':') ? inet_pton(AF_INET6, s, m6) == 1
                                      : inet_pton(AF_INET, s, m4) == 1));
+    if (r) check_forms(s, &ip);
+    else {
+      char f[RELAYIP_FORMS][NET_IPFMT];
+      FUZZ_ASSERT(relayip_forms(s, f) == 0);
+    }
   }
   if (size >= 16) check_fmt(data);
   free(s);
