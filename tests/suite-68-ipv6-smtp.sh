@@ -84,13 +84,13 @@ what="IPv6 SMTP to a global address of the same listener: accepted"; t relayed 2
 what="IPv6 SMTP from an address that did not log in: refused (2001:db8::32)"; t refused 2001:db8::32 ::1
 grep -q '^tcpserver: sql [0-9]* relay 2001:db8::31 localhost$' "$T/ts.log" && ok "tcpserver logged the IPv6 relay hit" ||
   notok "tcpserver logged the IPv6 relay hit" "$(grep sql "$T/ts.log" | tail -n 3 | tr '\n' '|')"
-grep -q '^tcpserver: ok [0-9]* :::1:[0-9]* :2001:db8::31::[0-9]*$' "$T/ts.log" && ok "the ok line keeps the IPv6 colons" ||
+grep -q '^tcpserver: ok [0-9]* 0:::1:[0-9]* :2001:db8::31::[0-9]*$' "$T/ts.log" && ok "the ok line keeps the IPv6 colons" ||
   notok "the ok line keeps the IPv6 colons" "$(grep ' ok ' "$T/ts.log" | tail -n 2 | tr '\n' '|')"
 # the same listener, IPv4
 what="IPv4 SMTP to the dual-stack listener before a login: refused"; t refused 127.0.0.31 127.0.0.1
 popcheck 127.0.0.31 127.0.0.1
 what="IPv4 SMTP to the same listener after the login: accepted"; t relayed 127.0.0.31 127.0.0.1
-grep -q '^tcpserver: ok [0-9]* :127\.0\.0\.1:[0-9]* :127\.0\.0\.31::[0-9]*$' "$T/ts.log" && ok "an IPv4 client of :: is logged as 0.88 logs it" ||
+grep -q '^tcpserver: ok [0-9]* 0:127\.0\.0\.1:[0-9]* :127\.0\.0\.31::[0-9]*$' "$T/ts.log" && ok "an IPv4 client of :: is logged as 0.88 logs it" ||
   notok "an IPv4 client of :: is logged as 0.88 logs it" "$(grep ' ok .*127' "$T/ts.log" | tail -n 2 | tr '\n' '|')"
 # vpopmail's underscore form, and a rule with a non-compact IPv6 key
 sq -e "INSERT INTO h8.relay VALUES ('2001_db8__33', UNIX_TIMESTAMP())"
@@ -98,7 +98,7 @@ what="a row in vpopmail's form (2001_db8__33) relays 2001:db8::33"; t relayed 20
 out=$(smtp 2001:db8::34 ::1)
 case $out in *"250 "*) notok "a deny rule for 2001:db8::34 ends the connection" "$(echo "$out" | tail -n 3 | tr '\n' '|')";;
   *) ok "a deny rule for 2001:db8::34 ends the connection";; esac
-grep -q '^tcpserver: deny [0-9]* :::1:[0-9]* :2001:db8::34::[0-9]*$' "$T/ts.log" && ok "the deny line names 2001:db8::34" ||
+grep -q '^tcpserver: deny [0-9]* 0:::1:[0-9]* :2001:db8::34::[0-9]*$' "$T/ts.log" && ok "the deny line names 2001:db8::34" ||
   notok "the deny line names 2001:db8::34" "$(grep deny "$T/ts.log" | tr '\n' '|')"
 # an address with one isolated zero group, in RFC 5952 text
 popcheck 2001:db8:0:1:1:1:1:1 '[::1]'
