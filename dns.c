@@ -86,21 +86,36 @@ int dns_ptr_answer(const unsigned char *msg, size_t len, char *out)
   return answers(msg, len, 12, ptr_record, out);
 }
 
+/* A (4 bytes) and AAAA (16 bytes) records: the address of the family
+   their length says */
+static int rdata_ip(const unsigned char *rd, size_t rdlen, struct net_ip *a)
+{
+  memset(a, 0, sizeof *a);
+  if (rdlen == 4) a->family = AF_INET;
+  else if (rdlen == 16) a->family = AF_INET6;
+  else return 0;
+  memcpy(a->b, rd, rdlen);
+  return 1;
+}
+
 static int a_record(const unsigned char *msg, size_t len, size_t pos,
                     size_t rdlen, void *ip)
 {
   struct net_ip a;
 
   (void) len;
-  if (rdlen != 4) return 0;
-  net_ip4(&a, msg[pos], msg[pos + 1], msg[pos + 2], msg[pos + 3]);
-  return net_ip_equal(&a, ip);
+  return rdata_ip(msg + pos, rdlen, &a) && net_ip_equal(&a, ip);
+}
+
+static unsigned rrtype(const struct net_ip *ip)
+{
+  return ip->family == AF_INET6 ? 28 : 1;
 }
 
 int dns_a_answer_has(const unsigned char *msg, size_t len,
                      const struct net_ip *ip)
 {
-  return answers(msg, len, 1, a_record, (void *) (uintptr_t) ip);
+  return answers(msg, len, rrtype(ip), a_record, (void *) (uintptr_t) ip);
 }
 
 int dns_ptr(const struct net_ip *ip, char *out)
@@ -138,7 +153,7 @@ static int name_ok(const char *name)
 
 struct found {
   struct net_ip *ip;
-  size_t n, max;
+  size_t n, max, rdlen;
 };
 
 static int a_collect(const unsigned char *msg, size_t len, size_t pos,
@@ -147,23 +162,25 @@ static int a_collect(const unsigned char *msg, size_t len, size_t pos,
   struct found *f = arg;
 
   (void) len;
-  if (rdlen == 4 && f->n < f->max)
-    net_ip4(&f->ip[f->n++], msg[pos], msg[pos + 1], msg[pos + 2], msg[pos + 3]);
+  if (rdlen == f->rdlen && f->n < f->max)
+    f->n += (size_t) rdata_ip(msg + pos, rdlen, &f->ip[f->n]);
   return 0;
 }
 
-/* A records of name from DNS (the resolver's search rules), at most max
-   into ip[]: how many, 0 for none, -1 temporary failure (errno). */
-static int dns_a(const char *name, struct net_ip *ip, size_t max)
+/* A (type 1) or AAAA (type 28) records of name from DNS (the resolver's
+   search rules), at most max into ip[]: how many, 0 for none, -1
+   temporary failure (errno). */
+static int dns_a(const char *name, unsigned type, struct net_ip *ip,
+                 size_t max)
 {
-  struct found f = { ip, 0, max };
+  struct found f = { ip, 0, max, type == 28 ? 16 : 4 };
   struct __res_state rs;
   int n, h;
 
   memset(&rs, 0, sizeof rs);
   if (res_ninit(&rs) == -1) return -1;
   errno = 0;
-  n = res_nsearch(&rs, name, C_IN, T_A, answer, sizeof answer);
+  n = res_nsearch(&rs, name, C_IN, (int) type, answer, sizeof answer);
   h = rs.res_h_errno;
   res_nclose(&rs);
   if (n < 0) {
@@ -172,15 +189,23 @@ static int dns_a(const char *name, struct net_ip *ip, size_t max)
     return -1;
   }
   if ((size_t) n > sizeof answer) n = sizeof answer;
-  if (answers(answer, (size_t) n, 1, a_collect, &f) == -1) return -1;
+  if (answers(answer, (size_t) n, type, a_collect, &f) == -1) return -1;
   return (int) f.n;
+}
+
+/* One of n addresses, chosen at random. */
+static void pick(const struct net_ip *all, int n, struct net_ip *ip)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_REALTIME, &ts);
+  *ip = all[((size_t) ts.tv_nsec ^ (size_t) getpid()) % (size_t) n];
 }
 
 int dns_ip4(const char *name, struct net_ip *ip)
 {
   struct net_ip all[DNS_IP4MAX];
   struct in_addr numeric;
-  struct timespec ts;
   int n;
 
   if (!name_ok(name)) {
@@ -189,14 +214,31 @@ int dns_ip4(const char *name, struct net_ip *ip)
   }
   if (inet_aton(name, &numeric)) return 0;
   n = hostsfile_ip4("/etc/hosts", name, all, DNS_IP4MAX);
-  if (n <= 0) n = dns_a(name, all, DNS_IP4MAX);
+  if (n <= 0) n = dns_a(name, 1, all, DNS_IP4MAX);
   if (n <= 0) return n;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  *ip = all[((size_t) ts.tv_nsec ^ (size_t) getpid()) % (size_t) n];
+  pick(all, n, ip);
   return 1;
 }
 
-int dns_ip4_match(const char *name, const struct net_ip *ip)
+int dns_ip6(const char *name, struct net_ip *ip)
+{
+  struct net_ip all[DNS_IP4MAX];
+  struct in_addr numeric;
+  int n;
+
+  if (!name_ok(name)) {
+    errno = EPROTO;
+    return -1;
+  }
+  if (inet_aton(name, &numeric)) return 0;
+  n = hostsfile_ip6("/etc/hosts", name, all, DNS_IP4MAX);
+  if (n <= 0) n = dns_a(name, 28, all, DNS_IP4MAX);
+  if (n <= 0) return n;
+  pick(all, n, ip);
+  return 1;
+}
+
+int dns_ip_match(const char *name, const struct net_ip *ip)
 {
   unsigned char q[12 + DNSNAME_WIREMAX + 4];
   struct __res_state rs;
@@ -209,7 +251,10 @@ int dns_ip4_match(const char *name, const struct net_ip *ip)
   q[1] = (unsigned char) time(NULL);
   q[2] = 1;             /* recursion desired */
   q[5] = 1;             /* one question */
-  memcpy(q + 12 + wl, "\0\1\0\1", 4);   /* type A, class IN */
+  q[12 + wl] = 0;
+  q[12 + wl + 1] = (unsigned char) rrtype(ip);   /* A or AAAA */
+  q[12 + wl + 2] = 0;
+  q[12 + wl + 3] = 1;                            /* class IN */
   memset(&rs, 0, sizeof rs);
   if (res_ninit(&rs) == -1) return 0;
   n = res_nsend(&rs, q, (int) (12 + wl + 4), answer, sizeof answer);

@@ -42,6 +42,9 @@ static const struct errtext table[] = {
   { ESPIPE, "unseekable descriptor" },
   { EFBIG, "file too big" },
   { EXDEV, "cross-device link" },
+  { EAFNOSUPPORT, "address family not supported" },
+  { ENODEV, "no such device" },
+  { ENXIO, "device not configured" },
 };
 
 const char *errstr(int e)

@@ -11,5 +11,8 @@
    (0: none), -1 if the file is unreadable (errno). */
 int hostsfile_ip4(const char *path, const char *name, struct net_ip *ip,
                   size_t max);
+/* The same for IPv6 lines (inet_pton's text, no scope id). */
+int hostsfile_ip6(const char *path, const char *name, struct net_ip *ip,
+                  size_t max);
 
 #endif

@@ -12,5 +12,7 @@
 /* s may be NULL (an empty field). out has LOGFIELD_SIZE bytes and is
    NUL-terminated; returns its length. */
 size_t logfield(char *out, const char *s);
+/* The same for an address field: ':' is kept (IPv6 text). */
+size_t logfield_ip(char *out, const char *s);
 
 #endif

@@ -90,6 +90,7 @@ size_t net_ip_revname(char *out, size_t outmax, const struct net_ip *ip)
   char tmp[NET_IPFMT * 2];
   size_t n = 0;
 
+  if (ip->family == AF_INET6) return net_ip6_revname(out, outmax, ip);
   for (int i = 3; i >= 0; --i) {
     n += fmt_ulong(tmp + n, ip->b[i]);
     tmp[n++] = '.';
@@ -105,8 +106,16 @@ static socklen_t sa_make(struct sockaddr_storage *ss, const struct net_ip *ip,
                          unsigned int port)
 {
   struct sockaddr_in *sin = (struct sockaddr_in *) ss;
+  struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) ss;
 
   memset(ss, 0, sizeof *ss);
+  if (ip->family == AF_INET6) {
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons((unsigned short) port);
+    memcpy(&sin6->sin6_addr, ip->b, 16);
+    sin6->sin6_scope_id = ip->scope;
+    return sizeof *sin6;
+  }
   sin->sin_family = AF_INET;
   sin->sin_port = htons((unsigned short) port);
   memcpy(&sin->sin_addr, ip->b, 4);
@@ -117,22 +126,39 @@ static int sa_take(const struct sockaddr_storage *ss, struct net_ip *ip,
                    unsigned int *port)
 {
   const struct sockaddr_in *sin = (const struct sockaddr_in *) ss;
+  const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) ss;
 
+  memset(ip, 0, sizeof *ip);
+  if (ss->ss_family == AF_INET6) {
+    ip->family = AF_INET6;
+    memcpy(ip->b, &sin6->sin6_addr, 16);
+    ip->scope = sin6->sin6_scope_id;
+    if (port) *port = ntohs(sin6->sin6_port);
+    return 0;
+  }
   if (ss->ss_family != AF_INET) {
     errno = EAFNOSUPPORT;
     return -1;
   }
-  memset(ip, 0, sizeof *ip);
   ip->family = AF_INET;
   memcpy(ip->b, &sin->sin_addr, 4);
   if (port) *port = ntohs(sin->sin_port);
   return 0;
 }
 
-int net_socket(const struct net_ip *ip)
+int net_socket(const struct net_ip *ip, int dual)
 {
-  (void) ip;
-  return socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int fd, v6only = !dual, e;
+
+  fd = socket(ip->family == AF_INET6 ? AF_INET6 : AF_INET,
+              SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd == -1 || ip->family != AF_INET6) return fd;
+  if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) == 0)
+    return fd;
+  e = errno;
+  close(fd);
+  errno = e;
+  return -1;
 }
 
 int net_bind(int fd, const struct net_ip *ip, unsigned int port)
@@ -269,7 +295,8 @@ int net_connect_bound(const struct net_ip *local, const struct net_ip *remote,
   socklen_t len;
   int fd, e;
 
-  fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  fd = socket(remote->family == AF_INET6 ? AF_INET6 : AF_INET,
+              SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd == -1) return -1;
   len = sa_make(&ss, local, 0);
   if (bind(fd, (struct sockaddr *) &ss, len) == -1) goto fail;

@@ -145,3 +145,39 @@ size_t net_ip6_fmt(char *out, const struct net_ip *ip)
   out[n] = 0;
   return n;
 }
+
+void net_ip_unmap(struct net_ip *ip)
+{
+  if (net_ip_ismapped(ip))
+    net_ip4(ip, ip->b[12], ip->b[13], ip->b[14], ip->b[15]);
+}
+
+int net_ip6_isany(const struct net_ip *ip)
+{
+  static const unsigned char zero[16];
+  return ip->family == AF_INET6 && !memcmp(ip->b, zero, 16);
+}
+
+size_t net_ip_fmt6(char *out, const struct net_ip *ip)
+{
+  if (ip->family == AF_INET6) return net_ip6_fmt(out, ip);
+  memcpy(out, "::ffff:", 7);
+  return 7 + net_ip_fmt(out + 7, ip);
+}
+
+/* the ip6.arpa name: 32 nibbles, the last first */
+size_t net_ip6_revname(char *out, size_t outmax, const struct net_ip *ip)
+{
+  static const char digit[] = "0123456789abcdef";
+  size_t n = 0;
+
+  if (outmax < 64 + 9) return 0;
+  for (int i = 15; i >= 0; --i) {
+    out[n++] = digit[ip->b[i] & 15];
+    out[n++] = '.';
+    out[n++] = digit[ip->b[i] >> 4];
+    out[n++] = '.';
+  }
+  memcpy(out + n, "ip6.arpa", 9);
+  return n + 8;
+}

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@ struct conn {
   char remoteportstr[NET_PORTFMT];
   const char *localhost, *remotehost, *remoteinfo;
   int denied;
+  int six;                 /* PROTO=TCP6: an IPv6 client, or -6 */
   char info[IDENT_MAX + 1];
   char localname[DNSNAME_TEXTMAX], remotename[DNSNAME_TEXTMAX];
 };
@@ -52,34 +54,67 @@ static void setenv_or_die(const char *name, const char *value)
   }
 }
 
+/* name and, for TCP6, its TCP6 copy (name + 3 is the part after TCP) */
+static void setenv_both(const struct conn *k, const char *name,
+                        const char *value)
+{
+  char six[32] = "TCP6";
+
+  setenv_or_die(name, value);
+  if (!k->six) return;
+  memcpy(six + 4, name + 3, strlen(name + 3) + 1);
+  setenv_or_die(six, value);
+}
+
+/* mapped addresses are IPv4 clients; -6 presents IPv4 mapped */
+static void ip_text(const struct tcpconf *c, char *out, struct net_ip *ip)
+{
+  net_ip_unmap(ip);
+  if (c->mapped6) net_ip_fmt6(out, ip);
+  else net_ip_fmt(out, ip);
+}
+
 static void local_side(const struct tcpconf *c, struct conn *k, int t)
 {
   if (net_local(t, &k->localip, &k->localport) == -1)
     drop("unable to get local address: ", errstr(errno), NULL, NULL);
-  net_ip_fmt(k->localipstr, &k->localip);
+  ip_text(c, k->localipstr, &k->localip);
   if (c->localname)
     k->localhost = c->localname;
   else if (dns_ptr(&k->localip, k->localname) == 1)
     k->localhost = k->localname;
-  setenv_or_die("PROTO", "TCP");
-  setenv_or_die("TCPLOCALIP", k->localipstr);
-  setenv_or_die("TCPLOCALPORT", c->localport);
-  setenv_or_die("TCPLOCALHOST", k->localhost);
+  setenv_or_die("PROTO", k->six ? "TCP6" : "TCP");
+  setenv_both(k, "TCPLOCALIP", k->localipstr);
+  setenv_both(k, "TCPLOCALPORT", c->localport);
+  setenv_both(k, "TCPLOCALHOST", k->localhost);
+}
+
+/* the interface of a peer with a scope id (link-local) */
+static void interface(const struct conn *k)
+{
+  char name[IF_NAMESIZE];
+
+  if (!k->six) return;
+  if (k->remoteip.scope && if_indextoname(k->remoteip.scope, name))
+    setenv_or_die("TCP6INTERFACE", name);
+  else
+    childenv_unset("TCP6INTERFACE");
 }
 
 static void remote_side(const struct tcpconf *c, struct conn *k)
 {
   if (c->remotehost && dns_ptr(&k->remoteip, k->remotename) == 1)
-    if (!c->paranoid || dns_ip4_match(k->remotename, &k->remoteip) == 1)
+    if (!c->paranoid || dns_ip_match(k->remotename, &k->remoteip) == 1)
       k->remotehost = k->remotename;
-  setenv_or_die("TCPREMOTEIP", k->remoteipstr);
-  setenv_or_die("TCPREMOTEPORT", k->remoteportstr);
-  setenv_or_die("TCPREMOTEHOST", k->remotehost);
+  setenv_both(k, "TCPREMOTEIP", k->remoteipstr);
+  setenv_both(k, "TCPREMOTEPORT", k->remoteportstr);
+  setenv_both(k, "TCPREMOTEHOST", k->remotehost);
   if (c->remoteinfo
       && ident_query(&k->localip, k->localport, &k->remoteip, k->remoteport,
                      c->timeout, k->info) == 1)
     k->remoteinfo = k->info;
-  setenv_or_die("TCPREMOTEINFO", k->remoteinfo);
+  setenv_both(k, "TCPREMOTEINFO", k->remoteinfo);
+  interface(k);
 }
 
 static void rulevar(void *arg, const char *name, size_t namelen,
@@ -118,10 +153,10 @@ static void log_line(const struct tcpconf *c, const struct conn *k)
 
   if (msg_verbosity() < 2) return;
   logfield(lh, k->localhost);
-  logfield(lip, k->localipstr);
+  logfield_ip(lip, k->localipstr);
   logfield(lp, c->localport);
   logfield(rh, k->remotehost);
-  logfield(rip, k->remoteipstr);
+  logfield_ip(rip, k->remoteipstr);
   logfield(ri, k->remoteinfo);
   logfield(rp, k->remoteportstr);
   msg_line(2, k->denied ? "deny " : "ok ", k->pid, " ", lh, ":", lip, ":",
@@ -169,7 +204,8 @@ _Noreturn void tcpchild_run(const struct tcpconf *c, int t,
   fmt_ulong(k.pid, (unsigned long) getpid());
   k.remoteip = *remote;
   k.remoteport = remoteport;
-  net_ip_fmt(k.remoteipstr, remote);
+  ip_text(c, k.remoteipstr, &k.remoteip);
+  k.six = c->mapped6 || k.remoteip.family == AF_INET6;
   net_port_fmt(k.remoteportstr, remoteport);
   msg_line(2, "pid ", k.pid, " from ", k.remoteipstr, NULL);
   if (c->killopts) net_kill_ipopts(t);

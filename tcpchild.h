@@ -16,6 +16,7 @@ struct tcpconf {
   int killopts;            /* -O (1) / -o (0) */
   int nodelay;             /* -D */
   int sqlrelay;            /* -S */
+  int mapped6;             /* -6: IPv4 clients as ::ffff:a.b.c.d, TCP6 */
   int listenfd;
   char localport[NET_PORTFMT];
   const char *path;        /* the original $PATH, NULL if unset */

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <grp.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 
 extern char **environ;
 
+/* 0.88's, byte for byte: -4, -6 and -I are in the man page (a run
+   script that never uses them sees nothing change) */
 static const char usage[] =
   "tcpserver [ -1UXpPhHrRoOdDqQv ] [ -c limit ] [ -x rules.cdb ]"
   " [ -B banner ] [ -g gid ] [ -u uid ] [ -b backlog ] [ -l localname ]"
@@ -29,7 +32,8 @@ static struct tcpconf conf = {
   .killopts = 1, .listenfd = -1,
 };
 static unsigned long limit = 40, backlog = 20, uid, gid;
-static int printport, verbosity = 1;
+static int printport, verbosity = 1, only4;
+static const char *ifname;   /* -I */
 static volatile unsigned long numchildren;
 
 /* For -S: called by the SIGCHLD reaper first; 1 means pid was not a
@@ -112,6 +116,9 @@ static void option(int opt, const char *arg)
     case 'Q': verbosity = 1; break;
     case 'v': verbosity = 2; break;
     case 'S': conf.sqlrelay = 1; break;
+    case '4': only4 = 1; break;
+    case '6': conf.mapped6 = 1; break;
+    case 'I': ifname = arg; break;
     default: msg_usage(usage);
   }
 }
@@ -122,7 +129,7 @@ static char **parse_options(int argc, char **argv)
   int opt;
 
   sgetopt_init(&g);
-  while ((opt = sgetopt(&g, argc, argv, "dDvqQhHrR1UXx:t:u:g:l:b:B:c:pPoOS"))
+  while ((opt = sgetopt(&g, argc, argv, "dDvqQhHrR1UXx:t:u:g:l:b:B:c:pPoOS46I:"))
          != SGETOPT_END)
     option(opt, g.arg);
   msg_setverbosity(verbosity);
@@ -147,31 +154,68 @@ static void signals_catch(void)
   sigaction(SIGPIPE, &sa, NULL);
 }
 
-static void resolve_host(const char *host, struct net_ip *ip)
+_Noreturn static void nohost(const char *host, const char *why)
 {
-  int r;
+  msg_fatal(111, "no IP address for ", host, why, NULL);
+}
 
+/* An IPv6 literal (brackets allowed): the text inet_pton takes, no
+   network, no scope id (that is -I). A mapped address is IPv4. */
+static void host6(const char *host, struct net_ip *ip)
+{
+  char buf[NET_IPFMT + 2];
+  size_t n = strlen(host);
+
+  if (strchr(host, '%')) nohost(host, ": give the scope id with -I");
+  if (strchr(host, '/')) nohost(host, ": an address, not a network");
+  if (n > 2 && host[0] == '[' && host[n - 1] == ']') {
+    host++;
+    n -= 2;
+  }
+  if (n >= sizeof buf) nohost(host, ": not an IPv6 address");
+  memcpy(buf, host, n);
+  buf[n] = 0;
+  if (!net_ip6_scan(buf, ip)) nohost(host, ": not an IPv6 address");
+  net_ip_unmap(ip);
+}
+
+/* *dual: one IPv6 socket for both families (:: or, with -6, 0) */
+static void resolve_host(const char *host, struct net_ip *ip, int *dual)
+{
+  int r = 1;
+
+  *dual = 0;
   if (!strcmp(host, "0") || !*host) {
     net_ip4(ip, 0, 0, 0, 0);
-    return;
-  }
-  if (net_isnumeric(host))
+    if (!conf.mapped6 || only4) return;
+    memset(ip, 0, sizeof *ip);
+    ip->family = AF_INET6;
+  } else if (strchr(host, ':')) {
+    host6(host, ip);
+  } else if (net_isnumeric(host)) {
     r = net_ip4_scan(host, ip);
-  else
+  } else {
     r = dns_ip4(host, ip);
+    if (r == 0 && !only4) r = dns_ip6(host, ip);   /* AAAA only */
+  }
   if (r == -1)
     msg_fatal(111, "temporarily unable to figure out IP address for ", host,
               ": ", errstr(errno), NULL);
-  if (r == 0) msg_fatal(111, "no IP address for ", host, NULL);
+  if (r == 0) nohost(host, "");
+  if (ip->family != AF_INET6) return;
+  if (only4)
+    msg_fatal(111, "unable to bind: ", errstr(EAFNOSUPPORT), NULL);
+  *dual = net_ip6_isany(ip);
+  if (ifname) ip->scope = if_nametoindex(ifname);
 }
 
-static int listen_on(const struct net_ip *ip, unsigned int port)
+static int listen_on(const struct net_ip *ip, int dual, unsigned int port)
 {
   struct net_ip local;
   unsigned int lport;
   int s;
 
-  s = net_socket(ip);
+  s = net_socket(ip, dual);
   if (s == -1) msg_fatal(111, "unable to create socket: ", errstr(errno), NULL);
   if (net_bind(s, ip, port) == -1)
     msg_fatal(111, "unable to bind: ", errstr(errno), NULL);
@@ -242,6 +286,7 @@ int main(int argc, char **argv)
   struct net_ip ip;
   unsigned int port;
   const char *host;
+  int dual;
 
   msg_init("tcpserver");
   argv = parse_options(argc, argv);
@@ -255,8 +300,11 @@ int main(int argc, char **argv)
   /* the table sized here is inherited: children need not set up a heap */
   if (childenv_init(environ) == -1) msg_fatal(111, "out of memory", NULL);
   signals_catch();
-  resolve_host(host, &ip);
-  conf.listenfd = listen_on(&ip, port);
+  if (ifname && !if_nametoindex(ifname))
+    msg_fatal(111, "unable to figure out interface index for ", ifname, ": ",
+              errstr(errno), NULL);
+  resolve_host(host, &ip, &dual);
+  conf.listenfd = listen_on(&ip, dual, port);
   drop_privileges();
   if (printport) print_port();
   /* -S: start lookup helper */
