@@ -125,4 +125,21 @@ c='ident text with a colon in an IPv6 log line'
 expect ours "$c" "a ':' in ident text is sanitised in the log, as in 0.88" \
   '+TCPREMOTEINFO=jo:e' '+2> tcpserver: ok $PID1 local:::1:$PORT :::1:jo?e:$CPORT1'
 expect debian "$c" "Debian leaves a ':' in the log" '+2> tcpserver: ok $PID1 local:::1:$PORT :::1:jo:e:$CPORT1'
+
+c='the usage line stays 0.88'"'"'s'
+u088='2> tcpserver: usage: tcpserver [ -1UXpPhHrRoOdDqQv ] [ -c limit ] [ -x rules.cdb ] [ -B banner ] [ -g gid ] [ -u uid ] [ -b backlog ] [ -l localname ] [ -t timeout ] host port program'
+expect ours "$c" "the usage line is 0.88's, byte for byte" "+$u088" '+exit 100' '+2> tcpserver: illegal option -- z'
+expect debian "$c" "Debian's usage line has -46 and -I" \
+  '+2> tcpserver: usage: tcpserver [ -461UXpPhHrRoOdDqQv ] [ -c limit ] [ -x rules.cdb ] [ -B banner ] [ -g gid ] [ -u uid ] [ -b backlog ] [ -l localname ] [ -t timeout ] [ -I interface ] host port program'
+
+c='TCP6INTERFACE only for a peer with a scope id'
+expect ours "$c" "no TCP6INTERFACE without a scope id (a stale one removed, none for -6 IPv4 clients)" \
+  '-TCP6INTERFACE=stale' '-TCP6INTERFACE=[unknown]' '+PROTO=TCP6' '+TCP6INTERFACE=lo'
+expect debian "$c" "Debian keeps a stale TCP6INTERFACE and sets [unknown] for -6 IPv4 clients" \
+  '+TCP6INTERFACE=stale' '+TCP6INTERFACE=[unknown]' '+TCP6INTERFACE=lo'
+
+c='-I with an unknown interface'
+expect ours "$c" "-I nosuchif is fatal at startup" \
+  '~^2> tcpserver: fatal: .*nosuchif' '+exit 111' '+connect: connection refused'
+expect debian "$c" "Debian ignores an unknown -I interface" '+PROTO=TCP6' '+exit 0'
 exit 0
