@@ -20,6 +20,8 @@ static void cat(struct keybuf *k, size_t *len, const char *a, size_t alen,
   *len = alen + blen;
 }
 
+/* prefixes of ip ending at a '.' or a ':', longest first (an IPv4 text
+   has no ':': its ladder is 0.88's) */
 static int ladder_ip(const char *ip, size_t iplen,
                      int (*try)(void *, const char *, size_t), void *arg)
 {
@@ -27,7 +29,9 @@ static int ladder_ip(const char *ip, size_t iplen,
   int r;
 
   for (j = iplen; j > 0; --j)
-    if (ip[j - 1] == '.' && (r = try(arg, ip, j)) != 0) return r;
+    if ((ip[j - 1] == '.' || ip[j - 1] == ':')
+        && (r = try(arg, ip, j)) != 0)
+      return r;
   return 0;
 }
 

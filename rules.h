@@ -14,7 +14,8 @@ struct rules_result {
   char small[RULES_SMALL];
 };
 
-/* Walk the key ladder (spec 3.2) in the cdb open on fd. host, info: NULL
+/* Walk the key ladder (spec 3.2; the ip prefixes end at '.' or ':', as
+   ipv6.md's Rules section says) in the cdb open on fd. host, info: NULL
    means unknown; "" is known but empty. 1 found (r holds copies,
    release with rules_free), 0 nothing matched, -1 error with errno
    (EPROTO bad cdb, EISDIR directory, ENOMEM). */

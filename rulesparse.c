@@ -44,6 +44,28 @@ static int parsevars(const char *s, size_t len, char *data, size_t *dl)
   return RULESPARSE_RULE;
 }
 
+static int isword(const char *s, size_t len, const char *word)
+{
+  size_t n = strlen(word);
+
+  return len >= n && !memcmp(s, word, n);
+}
+
+/* The first ':' directly followed by "allow" or "deny" (an IPv6 address
+   holds neither word), else the first ':' (0.88's split), else NULL. */
+const char *rulesparse_colon(const char *line, size_t len)
+{
+  const char *first = memchr(line, ':', len), *c = first;
+  size_t left;
+
+  while (c) {
+    left = len - (size_t) (c + 1 - line);
+    if (isword(c + 1, left, "allow") || isword(c + 1, left, "deny")) return c;
+    c = memchr(c + 1, ':', left);
+  }
+  return first;
+}
+
 int rulesparse_line(const char *line, size_t len, struct rulesparse_rule *r,
                     char *data, size_t datasize)
 {
@@ -51,7 +73,7 @@ int rulesparse_line(const char *line, size_t len, struct rulesparse_rule *r,
   size_t restlen, n;
 
   if (!len || line[0] == '#') return RULESPARSE_IGNORE;
-  colon = memchr(line, ':', len);
+  colon = rulesparse_colon(line, len);
   if (!colon) return RULESPARSE_IGNORE;
   if (datasize < RULESPARSE_DATAMAX(len)) return RULESPARSE_ERROR;
   r->addr = line;

@@ -23,6 +23,11 @@ struct rulesparse_rule {
 /* Length of line once trailing spaces, tabs and newlines are removed. */
 size_t rulesparse_trim(const char *line, size_t len);
 
+/* Where address and instructions split (ipv6.md, Rules): the first ':'
+   directly followed by "allow" or "deny"; if there is none, the first ':'
+   (the line is then a parse error, as in 0.88); NULL if no ':'. */
+const char *rulesparse_colon(const char *line, size_t len);
+
 /* Parse one trimmed line. data must have room for RULESPARSE_DATAMAX(len)
    bytes (if datasize is smaller, RULESPARSE_ERROR). */
 int rulesparse_line(const char *line, size_t len, struct rulesparse_rule *r,

@@ -4,17 +4,29 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <mysql.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include "net.h"
+#include "relayip.h"
 #include "sqlconf.h"
 #include "sqlfail.h"
 #include "sqlrelay.h"
 
-#define IPMAX 64
 #define REFUSED_RETRY 60                /* seconds */
+
+_Static_assert(sizeof ((struct sqlrelay_answer *) 0)->matched >= NET_IPFMT,
+               "a key fits the answer");
+
+/* The keys asked for one address (relayip_forms): n of them, the
+   others NULL (they match no row). */
+struct keys {
+  char key[RELAYIP_FORMS][NET_IPFMT];
+  unsigned long len[RELAYIP_FORMS];
+  my_bool null[RELAYIP_FORMS];
+  int n;
+};
 
 /* One connection (to server index cur) with its prepared statements:
    st[k] asks about k addresses at once, k a power of two (st[1] is
@@ -29,8 +41,9 @@ struct sqlrelay {
   int cur;                    /* -1: not connected */
   int wserver, wstrict;       /* a writer's connection: server, mode; -1 none */
   unsigned lasterr;           /* mysql errno of the last failure */
-  char ip[SQLRELAY_BATCH][IPMAX];
-  unsigned long iplen[SQLRELAY_BATCH], onelen[SQLRELAY_BATCH];
+  struct keys ip[SQLRELAY_BATCH];
+  unsigned long onelen[SQLRELAY_BATCH];
+  int matched[SQLRELAY_BATCH];
   long long age, skew, one[SQLRELAY_BATCH];
   my_bool onenull[SQLRELAY_BATCH], oneerr[SQLRELAY_BATCH];
 };
@@ -40,25 +53,31 @@ int sqlrelay_init(void)
   return mysql_library_init(0, NULL, NULL) ? -1 : 0;
 }
 
-/* The statement for k addresses: k = 1 a plain lookup, k > 1 one row of
-   k scalar subqueries (NULL: not in the table), so each answer keeps the
-   exact meaning of the single lookup. malloc'd; NULL with errno. */
+/* The statement for k addresses: one row of k values (k = 1 a plain
+   lookup, k > 1 scalar subqueries), each the MIN over the rows of the
+   address's keys (IN: through the primary key) of 2 * answer + form,
+   NULL when none is in the table. answer: 1 a fresh row, a row dated
+   beyond now + skew its own time (at least 2); form: 1 if the row's key
+   has no ':' (for IPv6 vpopmail's transform, relayip_forms' second key:
+   the address's own text always has one). A fresh row wins over a
+   future one, the address's text over the transform. So each answer
+   keeps the exact meaning of the single lookup. malloc'd; NULL with
+   errno. */
 static char *query_text(const struct sqlconf *c, size_t k)
 {
-  char one[512], *q;
+  char one[768], *q;
   size_t i, len, n;
   int w;
 
-  /* a fresh row gives 1; one dated beyond now + skew its own time
-     (at least 2): both through the primary key, in one statement */
   if (c->time)
-    w = snprintf(one, sizeof one, "SELECT IF(`%s` > UNIX_TIMESTAMP() + ?, "
-                 "GREATEST(CAST(`%s` AS SIGNED), 2), 1) FROM `%s` WHERE `%s` = ? "
-                 "AND `%s` > UNIX_TIMESTAMP() - ? LIMIT 1",
-                 c->timecolumn, c->timecolumn, c->table, c->column, c->timecolumn);
+    w = snprintf(one, sizeof one, "SELECT MIN(IF(`%s` > UNIX_TIMESTAMP() + ?, "
+                 "GREATEST(CAST(`%s` AS SIGNED), 2), 1) * 2 + (LOCATE(':', `%s`) = 0)) "
+                 "FROM `%s` WHERE `%s` IN (?, ?) AND `%s` > UNIX_TIMESTAMP() - ?",
+                 c->timecolumn, c->timecolumn, c->column, c->table, c->column,
+                 c->timecolumn);
   else
-    w = snprintf(one, sizeof one, "SELECT 1 FROM `%s` WHERE `%s` = ? LIMIT 1",
-                 c->table, c->column);
+    w = snprintf(one, sizeof one, "SELECT MIN(2 + (LOCATE(':', `%s`) = 0)) FROM `%s` "
+                 "WHERE `%s` IN (?, ?)", c->column, c->table, c->column);
   if (w < 0 || (size_t) w >= sizeof one) { errno = EINVAL; return NULL; }
   len = (size_t) w;
   n = k == 1 ? len + 1 : sizeof "SELECT " + k * (len + 4);
@@ -167,12 +186,13 @@ static int lost(unsigned e)
          e == 1927 /* connection killed */ || e == 4031 /* idle timeout */;
 }
 
-/* binds st (k addresses): the parameters are the first k addresses,
-   each between the skew and the age when the table has a time column */
+/* binds st (k addresses): the parameters are the keys of the first k
+   addresses, each address's between the skew and the age when the table
+   has a time column */
 static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
 {
-  MYSQL_BIND param[3 * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
-  size_t i, p = 0;
+  MYSQL_BIND param[(RELAYIP_FORMS + 2) * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
+  size_t i, j, p = 0;
 
   memset(param, 0, sizeof param);
   memset(result, 0, sizeof result);
@@ -181,10 +201,13 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
       param[p].buffer_type = MYSQL_TYPE_LONGLONG;
       param[p++].buffer = &r->skew;
     }
-    param[p].buffer_type = MYSQL_TYPE_STRING;
-    param[p].buffer = r->ip[i];
-    param[p].buffer_length = sizeof r->ip[i];
-    param[p++].length = &r->iplen[i];
+    for (j = 0; j < RELAYIP_FORMS; ++j) {
+      param[p].buffer_type = MYSQL_TYPE_STRING;
+      param[p].buffer = r->ip[i].key[j];
+      param[p].buffer_length = sizeof r->ip[i].key[j];
+      param[p].is_null = &r->ip[i].null[j];
+      param[p++].length = &r->ip[i].len[j];
+    }
     if (r->c->time) {
       param[p].buffer_type = MYSQL_TYPE_LONGLONG;
       param[p++].buffer = &r->age;
@@ -205,7 +228,7 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
    ask one by one, and try again a minute later. */
 static int prepare(struct sqlrelay *r, size_t k, struct sqlrelay_answer *a)
 {
-  unsigned long want = k * (r->c->time ? 3 : 1);
+  unsigned long want = k * (RELAYIP_FORMS + (r->c->time ? 2 : 0));
   char *q;
   MYSQL_STMT *st;
   unsigned e;
@@ -271,8 +294,24 @@ static int connect_to(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
   return 0;
 }
 
+/* value v of query_text for address i: res SQLRELAY_*, r->matched[i] the
+   key that answered; 0, or -1 if v cannot be */
+static int decode(struct sqlrelay *r, size_t i, long long v, int *res,
+                  struct sqlrelay_answer *a)
+{
+  long long answer = v / 2;
+
+  r->matched[i] = (v & 1) && r->ip[i].n > 1;
+  if (answer == 1) *res = SQLRELAY_RELAY;
+  else if (answer >= 2 && r->c->time) {
+    *res = SQLRELAY_FUTURE;
+    a->future = answer;
+  } else return -1;
+  return 0;
+}
+
 /* One round trip: execute st[k] for the first k addresses, then the
-   whole (at most one row) result; res[i] SQLRELAY_*. */
+   whole (one row) result; res[i] SQLRELAY_*. */
 static int run(struct sqlrelay *r, size_t k, int *res, struct sqlrelay_answer *a)
 {
   MYSQL_STMT *st = r->st[k];
@@ -284,16 +323,11 @@ static int run(struct sqlrelay *r, size_t k, int *res, struct sqlrelay_answer *a
     return -1;
   }
   f = mysql_stmt_fetch(st);
-  if (f == MYSQL_NO_DATA && k == 1) res[0] = 0;
-  else if (f == 0) {
+  if (f == 0) {
     for (i = 0; i < k && result == 0; ++i) {
-      if (r->onenull[i] && k > 1) res[i] = 0;
-      else if (r->onenull[i]) result = -1;
-      else if (r->one[i] == 1) res[i] = SQLRELAY_RELAY;
-      else if (r->one[i] >= 2 && r->c->time) {
-        res[i] = SQLRELAY_FUTURE;
-        a->future = r->one[i];
-      } else result = -1;
+      r->matched[i] = 0;
+      if (r->onenull[i]) res[i] = SQLRELAY_NORELAY;
+      else result = decode(r, i, r->one[i], res + i, a);
     }
     if (result) setwhy(r, a, 0, "unexpected result value");
   } else if (f == MYSQL_DATA_TRUNCATED || f == MYSQL_NO_DATA) {
@@ -304,35 +338,41 @@ static int run(struct sqlrelay *r, size_t k, int *res, struct sqlrelay_answer *a
   return result;
 }
 
+/* exchanges the keys of addresses 0 and i */
+static void swap_first(struct sqlrelay *r, size_t i)
+{
+  struct keys k = r->ip[0];
+  r->ip[0] = r->ip[i];
+  r->ip[i] = k;
+}
+
 /* the answers for the n addresses in r->ip: in one statement when the
    server takes it (k, the next power of two, places: the rest ask about
-   the empty string, an answer nobody reads), else one by one */
+   NULL, no row), else one by one */
 static int query(struct sqlrelay *r, size_t n, int *res, struct sqlrelay_answer *a)
 {
-  char first[IPMAX];
-  unsigned long firstlen = r->iplen[0];
   size_t i, k = 1;
-  int p, result = 0, pad[SQLRELAY_BATCH];
+  int p, result = 0, pad[SQLRELAY_BATCH], matched[SQLRELAY_BATCH];
 
   while (k < n) k *= 2;
   p = prepare(r, k, a);
   if (p < 0) return -1;
   if (p == 0) {
-    for (i = n; i < k; ++i) r->iplen[i] = 0;
+    for (i = n; i < k; ++i) {
+      memset(&r->ip[i], 0, sizeof r->ip[i]);
+      memset(r->ip[i].null, 1, sizeof r->ip[i].null);
+    }
     result = run(r, k, pad, a);
     if (result == 0) memcpy(res, pad, n * sizeof *res);
     return result;
   }
-  memcpy(first, r->ip[0], firstlen);
   for (i = 0; i < n && result == 0; ++i) {
-    if (i) {
-      memcpy(r->ip[0], r->ip[i], r->iplen[i]);
-      r->iplen[0] = r->iplen[i];
-    }
+    if (i) swap_first(r, i);
     result = run(r, 1, res + i, a);
+    matched[i] = r->matched[0];
+    if (i) swap_first(r, i);   /* a retry asks the same again */
   }
-  memcpy(r->ip[0], first, firstlen);   /* a retry asks the same again */
-  r->iplen[0] = firstlen;
+  memcpy(r->matched, matched, i * sizeof *matched);   /* the addresses asked */
   return result;
 }
 
@@ -379,19 +419,10 @@ static void setserver(struct sqlrelay_answer *a, const char *s)
   a->server[n] = 0;
 }
 
-/* ip as the table stores it (an IPv4-mapped IPv6 address as IPv4), or
-   NULL if it cannot be a client address */
-static const char *table_ip(const char *ip, size_t *len)
-{
-  if (!strncasecmp(ip, "::ffff:", 7) && strchr(ip + 7, '.')) ip += 7;
-  *len = strlen(ip);
-  return *len == 0 || *len >= IPMAX ? NULL : ip;
-}
-
 int sqlrelay_ip_ok(const char *ip)
 {
-  size_t len;
-  return table_ip(ip, &len) != NULL;
+  char forms[RELAYIP_FORMS][NET_IPFMT];
+  return relayip_forms(ip, forms) > 0;
 }
 
 int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
@@ -401,16 +432,19 @@ int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
   unsigned long long t0 = usecs();
   char key[400], why[SQLFAIL_WHY];
   int result = -1, tried = 0;
-  size_t i, len;
-  const char *ip;
+  size_t i, j;
 
   memset(a, 0, sizeof *a);
   setserver(a, c->server[0]);
   if (n < 1 || n > SQLRELAY_BATCH) { setwhy(r, a, 0, "bad batch size"); goto done; }
   for (i = 0; i < n; ++i) {
-    if (!(ip = table_ip(ips[i], &len))) { setwhy(r, a, 0, "bad client address"); goto done; }
-    memcpy(r->ip[i], ip, len);
-    r->iplen[i] = len;
+    struct keys *k = &r->ip[i];
+    k->n = relayip_forms(ips[i], k->key);
+    if (!k->n) { setwhy(r, a, 0, "bad client address"); goto done; }
+    for (j = 0; j < RELAYIP_FORMS; ++j) {
+      k->null[j] = (int) j >= k->n;
+      k->len[j] = (int) j < k->n ? strlen(k->key[j]) : 0;
+    }
   }
   r->age = (long long)c->time;
   r->skew = (long long)c->skew;
@@ -444,6 +478,10 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *
 
   if (sqlrelay_lookup_many(r, &ip, 1, &res, a) < 0) return -1;
   a->result = res;
+  if (res != SQLRELAY_NORELAY) {
+    const char *key = r->ip[0].key[r->matched[0]];
+    memcpy(a->matched, key, strlen(key) + 1);
+  }
   return res;
 }
 

@@ -16,6 +16,8 @@ struct sqlrelay_answer {
   unsigned long usec;      /* time taken by the lookup */
   int tried;               /* 1 if a server was contacted, 0 if all skipped */
   long long future;        /* the time of the last row dated in the future */
+  char matched[64];        /* sqlrelay_lookup: the key of the row that
+                              answered (relay or future), else empty */
 };
 
 /* Once, before any thread starts. 0 ok, -1 error. */
@@ -28,7 +30,10 @@ struct sqlrelay *sqlrelay_new(const struct sqlconf *c);
 /* Most addresses one statement asks about. */
 #define SQLRELAY_BATCH 32
 
-/* 1 if ip can be looked up (sqlrelay_lookup_many would take it). */
+/* 1 if ip can be looked up (sqlrelay_lookup_many would take it): an
+   address as net_ip_scan takes it. An IPv4 address (also IPv4-mapped)
+   is asked as its dotted text, IPv6 as its RFC 5952 text and vpopmail's
+   transform of it (relayip_forms), in the same statement. */
 int sqlrelay_ip_ok(const char *ip);
 
 /* What res[i] says of an address. A row dated more than skew seconds
@@ -42,8 +47,9 @@ int sqlrelay_ip_ok(const char *ip);
 int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
                          int *res, struct sqlrelay_answer *a);
 
-/* SQLRELAY_RELAY, _NORELAY or _FUTURE, -1 error (a->why says why). ip is the text of
-   the client address as stored in the table. */
+/* SQLRELAY_RELAY, _NORELAY or _FUTURE, -1 error (a->why says why). ip is
+   the client address's text (as sqlrelay_ip_ok takes it); a->matched
+   the key that answered. */
 int sqlrelay_lookup(struct sqlrelay *r, const char *ip,
                     struct sqlrelay_answer *a);
 

@@ -4,6 +4,8 @@
 #include <time.h>
 #include "errstr.h"
 #include "msg.h"
+#include "net.h"
+#include "relayip.h"
 #include "sqlconf.h"
 #include "sqlrelay.h"
 
@@ -33,27 +35,46 @@ static void show(const struct sqlconf *c)
     printf("ssl_ca %s\nssl_verify %s\n", c->ssl_ca, c->ssl_verify ? "yes" : "no");
 }
 
-static int goodip(const char *s)
+/* s as tcpserver would present it (RFC 5952 for IPv6) into ip
+   (NET_IPFMT bytes): 1, or 0 if s is not an address */
+static int goodip(const char *s, char *ip)
 {
-  size_t n = strlen(s);
-  if (n == 0 || n > 45) return 0;
-  return strspn(s, "0123456789abcdefABCDEF:.") == n;
+  struct net_ip a;
+
+  if (!net_ip_scan(s, &a)) return 0;
+  net_ip_fmt(ip, &a);
+  return 1;
+}
+
+/* IPv6 text: " (as KEY)" when a row answered, else " (asked KEY, ...)";
+   IPv4: nothing (the line stays as it always was) */
+static void keys(char *out, size_t max, const char *ip, const struct sqlrelay_answer *a)
+{
+  char forms[RELAYIP_FORMS][NET_IPFMT];
+  int n;
+
+  out[0] = 0;
+  if (!strchr(ip, ':')) return;
+  if (a->matched[0]) { snprintf(out, max, " (as %s)", a->matched); return; }
+  n = relayip_forms(ip, forms);
+  snprintf(out, max, " (asked %s%s%s)", forms[0], n > 1 ? ", " : "", n > 1 ? forms[1] : "");
 }
 
 /* relay IP server NAME 0.41 ms | no relay ... | error ...: cause
-   | no relay ...: dated in the future: row T, now N */
+   | no relay ...: dated in the future: row T, now N; IPv6: IP (as KEY) */
 static void answer(const char *ip, const struct sqlrelay_answer *a)
 {
   const char *what = a->result == SQLRELAY_RELAY ? "relay"
                      : a->result < 0 ? "error" : "no relay";
-  char why[sizeof a->why + 80];
+  char why[sizeof a->why + 80], as[2 * NET_IPFMT + 16];
 
   if (a->result == SQLRELAY_FUTURE)
     snprintf(why, sizeof why, "dated in the future: row %lld, now %lld",
              a->future, (long long) time(NULL));
   else
     snprintf(why, sizeof why, "%s", a->result < 0 ? a->why : "");
-  printf("%s %s server %s %lu.%02lu ms%s%s\n", what, ip, a->server,
+  keys(as, sizeof as, ip, a);
+  printf("%s %s%s server %s %lu.%02lu ms%s%s\n", what, ip, as, a->server,
          a->usec / 1000, (a->usec % 1000) / 10, why[0] ? ": " : "", why);
   fflush(stdout);
 }
@@ -61,11 +82,12 @@ static void answer(const char *ip, const struct sqlrelay_answer *a)
 static int fromargs(struct sqlrelay *r, char **argv)
 {
   struct sqlrelay_answer a;
+  char ip[NET_IPFMT];
   for (; *argv; ++argv) {
-    if (!goodip(*argv)) msg_fatal(100, "bad address", NULL);
-    if (sqlrelay_lookup(r, *argv, &a) < 0)
+    if (!goodip(*argv, ip)) msg_fatal(100, "bad address", NULL);
+    if (sqlrelay_lookup(r, ip, &a) < 0)
       msg_fatal(111, "server ", a.server, ": ", a.why, NULL);
-    answer(*argv, &a);
+    answer(ip, &a);
   }
   return 0;
 }
@@ -74,14 +96,14 @@ static int fromargs(struct sqlrelay *r, char **argv)
 static int fromstdin(struct sqlrelay *r)
 {
   struct sqlrelay_answer a;
-  char line[256];
+  char line[256], ip[NET_IPFMT];
   int code = 0;
   while (fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\r\n")] = 0;
     if (!line[0]) continue;
-    if (!goodip(line)) { printf("bad address\n"); fflush(stdout); code = 100; continue; }
-    if (sqlrelay_lookup(r, line, &a) < 0 && !code) code = 111;
-    answer(line, &a);
+    if (!goodip(line, ip)) { printf("bad address\n"); fflush(stdout); code = 100; continue; }
+    if (sqlrelay_lookup(r, ip, &a) < 0 && !code) code = 111;
+    answer(ip, &a);
   }
   return code;
 }

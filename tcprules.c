@@ -7,6 +7,7 @@
 #include "cdb/cdb_make.h"
 #include "errstr.h"
 #include "msg.h"
+#include "rulekey.h"
 #include "rulesparse.h"
 
 #define USAGE "tcprules rules.cdb rules.tmp"
@@ -79,12 +80,44 @@ static int input_line(struct input *in, const char **line, size_t *len)
   return 1;
 }
 
-static void add(const char *key, size_t klen, const char *data, size_t dlen)
+/* a rule being stored: its line (for warnings) and the key buffer */
+struct store {
+  const char *line;
+  size_t len;
+  char *key;    /* RULEKEY_MAX(len) bytes */
+  int warned;   /* one warning per line, however many keys it makes */
+};
+
+static void warnline(struct store *st, const char *why)
 {
+  char buf[MSG_BUFSIZE];
+  size_t n = strnlen(st->line, st->len);
+
+  if (st->warned) return;
+  st->warned = 1;
+  if (n >= sizeof buf) n = sizeof buf - 1;
+  memcpy(buf, st->line, n);
+  buf[n] = 0;
+  msg_warn(why, buf, NULL);
+}
+
+/* IPv6 keys are stored as rulekey.h says; every other key as written */
+static void add(struct store *st, const char *key, size_t klen,
+                const char *data, size_t dlen)
+{
+  size_t outlen;
+  int cls = rulekey_class(key, klen, st->key, RULEKEY_MAX(st->len), &outlen);
+
+  if (cls == RULEKEY_IP6) {
+    key = st->key;
+    klen = outlen;
+  } else if (rulekey_why(cls))
+    warnline(st, rulekey_why(cls));
   if (cdb_make_add(&cm, key, klen, data, dlen) == -1) die_write();
 }
 
-static void addrule(const struct rulesparse_rule *r, const char *data)
+static void addrule(struct store *st, const struct rulesparse_rule *r,
+                    const char *data)
 {
   struct rulesparse_range rg;
   char *key;
@@ -93,45 +126,66 @@ static void addrule(const struct rulesparse_rule *r, const char *data)
   int range = rulesparse_range(r->addr, r->addrlen, &rg);
 
   if (range == 0) {
-    add(r->addr, r->addrlen, data, r->datalen);
+    add(st, r->addr, r->addrlen, data, r->datalen);
     return;
   }
   key = malloc(RULESPARSE_KEYMAX(&rg));
   if (!key) die_nomem();
   for (n = rg.bot; n <= rg.top; ++n) {
     klen = rulesparse_rangekey(&rg, n, key, RULESPARSE_KEYMAX(&rg));
-    add(key, klen, data, r->datalen);
+    add(st, key, klen, data, r->datalen);
   }
   free(key);
 }
 
-static void doline(const char *line, size_t len, char **data, size_t *cap)
+/* buffers for one line of len bytes: its data and its stored key */
+struct bufs {
+  char *data;
+  char *key;
+  size_t len;
+};
+
+static void bufs_fit(struct bufs *b, size_t len)
+{
+  if (b->data && b->len >= len) return;
+  free(b->data);
+  free(b->key);
+  b->len = len;
+  b->data = malloc(RULESPARSE_DATAMAX(len));
+  b->key = malloc(RULEKEY_MAX(len));
+  if (!b->data || !b->key) die_nomem();
+}
+
+static void doline(const char *line, size_t len, struct bufs *b)
 {
   struct rulesparse_rule r;
   struct rulesparse_range rg;
+  struct store st;
   int p;
 
   len = rulesparse_trim(line, len);
-  if (*cap < RULESPARSE_DATAMAX(len)) {
-    free(*data);
-    *cap = RULESPARSE_DATAMAX(len);
-    *data = malloc(*cap);
-    if (!*data) die_nomem();
-  }
-  p = rulesparse_line(line, len, &r, *data, *cap);
-  if (p == RULESPARSE_RULE && rulesparse_range(r.addr, r.addrlen, &rg) == -1)
+  bufs_fit(b, len);
+  st.line = line;
+  st.len = len;
+  st.key = b->key;
+  st.warned = 0;
+  p = rulesparse_line(line, len, &r, b->data, RULESPARSE_DATAMAX(len));
+  if (p == RULESPARSE_RULE && rulesparse_range(r.addr, r.addrlen, &rg) == -1) {
+    if (memchr(r.addr, ':', r.addrlen))
+      warnline(&st, "a range works only in a dotted IPv4 part: ");
     p = RULESPARSE_ERROR;
+  }
   if (p == RULESPARSE_ERROR)
     msg_fatalb(100, "unable to parse this line: ", line, strnlen(line, len));
-  if (p == RULESPARSE_RULE) addrule(&r, *data);
+  if (p == RULESPARSE_RULE) addrule(&st, &r, b->data);
 }
 
 int main(int argc, char **argv)
 {
   struct input in = { NULL, 0, 0, 0, 0 };
+  struct bufs b = { NULL, NULL, 0 };
   const char *line;
-  char *data = NULL;
-  size_t len, datacap = 0;
+  size_t len;
   int fd;
 
   msg_init("tcprules");
@@ -142,13 +196,14 @@ int main(int argc, char **argv)
   if (fd == -1)
     msg_fatal(111, "unable to create ", fntmp, ": ", errstr(errno), NULL);
   if (cdb_make_start(&cm, fd) == -1) die_write();
-  while (input_line(&in, &line, &len)) doline(line, len, &data, &datacap);
+  while (input_line(&in, &line, &len)) doline(line, len, &b);
   if (cdb_make_finish(&cm) == -1 || fsync(fd) == -1 || close(fd) == -1)
     die_write();
   if (rename(fntmp, fncdb) == -1)
     msg_fatal(111, "unable to move ", fntmp, " to ", fncdb, ": ",
               errstr(errno), NULL);
-  free(data);
+  free(b.data);
+  free(b.key);
   free(in.buf);
   return 0;
 }

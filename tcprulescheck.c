@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "errstr.h"
 #include "msg.h"
+#include "net.h"
 #include "rules.h"
 
 #define USAGE "tcprulescheck rules.cdb"
@@ -64,17 +65,30 @@ static void entry(void *arg, const char *e, size_t len)
   }
 }
 
+/* A complete IPv6 address in any spelling becomes the RFC 5952 text
+   tcpserver would give (into buf); everything else is used as it is. */
+static const char *remoteip(char *buf)
+{
+  const char *ip = getenv("TCPREMOTEIP");
+  struct net_ip a;
+
+  if (!ip) return "0.0.0.0";
+  if (!strchr(ip, ':') || !net_ip6_scan(ip, &a)) return ip;
+  net_ip6_fmt(buf, &a);
+  return buf;
+}
+
 int main(int argc, char **argv)
 {
   struct rules_result r;
   struct out o;
+  char ipbuf[NET_IPFMT];
   const char *ip;
   int fd, found;
 
   msg_init("tcprulescheck");
   if (argc < 2) msg_usage(USAGE);
-  ip = getenv("TCPREMOTEIP");
-  if (!ip) ip = "0.0.0.0";
+  ip = remoteip(ipbuf);
   fd = open(argv[1], O_RDONLY | O_CLOEXEC);
   found = fd == -1 ? -1
           : rules_lookup(fd, ip, getenv("TCPREMOTEHOST"),

@@ -1,10 +1,13 @@
 /* bench/connrate.c: connection-rate load client for bench/run.
    connrate [-c CONC] [-t SECS] [-n COUNT] [-e LINE] [-g GRACE]
-            [-a IP] [-s SLICE_MS] [-E LINE2] [-m N] PORT [PORT2]
-   Keeps CONC connections in flight to IP:PORT (IP default 127.0.0.1);
-   each one: connect, read to EOF, close. -m N: each connection comes
-   from the next of N source addresses 127.1.x.y (a busy server's many
-   clients) instead of 127.0.0.1. Stops starting new ones after
+            [-a IP] [-A IP2] [-s SLICE_MS] [-E LINE2] [-m N] PORT [PORT2]
+   Keeps CONC connections in flight to IP:PORT (IP default 127.0.0.1;
+   an IPv4 or an IPv6 literal such as ::1, brackets allowed); each one:
+   connect, read to EOF, close. -A IP2: the address of PORT2 (default
+   IP), so one run can compare an IPv4 target with an IPv6 one. -m N:
+   each connection comes from the next of N source addresses 127.1.x.y
+   (a busy server's many clients) instead of 127.0.0.1 (IPv4 targets
+   only). Stops starting new ones after
    SECS seconds (default 3) or COUNT connections, then waits for those in
    flight (each gets at most GRACE seconds, default 30, from its connect;
    after that it counts as a timeout).
@@ -31,7 +34,8 @@
 
 struct slot { int fd; double t0; size_t len; char line[128]; };
 struct target {
-  struct sockaddr_in sa;
+  struct sockaddr_storage sa;
+  socklen_t salen;
   const char *expect;
   double secs;                       /* time with work in flight */
   unsigned long started, ok, connfail, resets, noline, timeouts, mismatch;
@@ -67,7 +71,7 @@ static int start(struct target *g, size_t i)
   struct epoll_event ev;
   g->started++;
   s->len = 0;
-  s->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  s->fd = socket(g->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (s->fd == -1) { perror("connrate: socket"); exit(111); }
   s->t0 = now();
   if (many) {
@@ -80,7 +84,7 @@ static int start(struct target *g, size_t i)
       perror("connrate: bind"); exit(111);
     }
   }
-  if (connect(s->fd, (struct sockaddr *)&g->sa, sizeof g->sa) == -1 &&
+  if (connect(s->fd, (struct sockaddr *)&g->sa, g->salen) == -1 &&
       errno != EINPROGRESS) {
     g->connfail++; close(s->fd); s->fd = -1; return 0;
   }
@@ -186,19 +190,43 @@ static void report(struct target *g, const char *side)
 static void usage(void)
 {
   fputs("usage: connrate [-c conc] [-t secs] [-n count] [-e line] [-g grace] "
-        "[-a ip] [-s slice_ms] [-E line2] port [port2]\n", stderr);
+        "[-a ip] [-A ip2] [-s slice_ms] [-E line2] [-m n] port [port2]\n", stderr);
   exit(100);
+}
+
+/* g's address: IP (IPv4 or IPv6 text, [brackets] allowed) and PORT */
+static int setaddr(struct target *g, const char *ip, const char *port)
+{
+  char buf[64];
+  size_t n = strlen(ip);
+  uint16_t p = htons((uint16_t)atoi(port));
+  struct sockaddr_in *s4 = (struct sockaddr_in *)&g->sa;
+  struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&g->sa;
+
+  if (n >= 2 && ip[0] == '[' && ip[n - 1] == ']' && n - 2 < sizeof buf) {
+    memcpy(buf, ip + 1, n - 2); buf[n - 2] = 0; ip = buf;
+  }
+  memset(&g->sa, 0, sizeof g->sa);
+  if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+    s4->sin_family = AF_INET; s4->sin_port = p; g->salen = sizeof *s4;
+    return 1;
+  }
+  if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
+    s6->sin6_family = AF_INET6; s6->sin6_port = p; g->salen = sizeof *s6;
+    return 1;
+  }
+  return 0;
 }
 
 int main(int argc, char **argv)
 {
   static struct target g[2];
-  const char *ip = "127.0.0.1";
+  const char *ip = "127.0.0.1", *ip2 = 0;
   double secs = 3, slicelen = 0.25;
   int opt, two, k;
   size_t i;
 
-  while ((opt = getopt(argc, argv, "c:t:n:e:E:g:a:s:m:")) != -1) {
+  while ((opt = getopt(argc, argv, "c:t:n:e:E:g:a:A:s:m:")) != -1) {
     switch (opt) {
     case 'c': conc = strtoul(optarg, 0, 10); break;
     case 't': secs = atof(optarg); break;
@@ -207,6 +235,7 @@ int main(int argc, char **argv)
     case 'E': g[1].expect = optarg; break;
     case 'g': grace = atof(optarg); break;
     case 'a': ip = optarg; break;
+    case 'A': ip2 = optarg; break;
     case 'm': many = strtoul(optarg, 0, 10); if (many > 65535) many = 65535; break;
     case 's': slicelen = atof(optarg) / 1000; break;
     default: usage();
@@ -215,9 +244,10 @@ int main(int argc, char **argv)
   if (argc - optind < 1 || argc - optind > 2 || !conc || conc > 4096 || slicelen <= 0) usage();
   two = argc - optind == 2;
   for (k = 0; k <= two; k++) {
-    g[k].sa.sin_family = AF_INET;
-    g[k].sa.sin_port = htons((uint16_t)atoi(argv[optind + k]));
-    if (inet_pton(AF_INET, ip, &g[k].sa.sin_addr) != 1) usage();
+    if (!setaddr(&g[k], k && ip2 ? ip2 : ip, argv[optind + k])) usage();
+    if (many && g[k].sa.ss_family != AF_INET) {
+      fputs("connrate: -m needs IPv4 targets\n", stderr); exit(100);
+    }
   }
   ep = epoll_create1(EPOLL_CLOEXEC);
   slots = calloc(conc, sizeof *slots);

@@ -1,4 +1,5 @@
-/* libFuzzer target: the rules key ladder (spec 3.2) and the data decoders.
+/* libFuzzer target: the rules key ladder (spec 3.2; ip prefixes end at '.'
+   or ':', ipv6.md) and the data decoders.
    Input: flags, then ip, host, info (each ended by a 0 byte), then cdb
    bytes. flags & 1: host unknown (NULL); & 2: info unknown; & 12 picks the
    cdb: 0 a fixed cdb with a default rule, 4 the same without one, else
@@ -24,6 +25,11 @@ static const struct rec fixed[] = {
   R("10.", ""),
   R("=", "+HOST=known\0"),
   R("=.example.com", "+E=1\0D"),
+  R("2001:db8::1", "+V6=ip\0"),
+  R("2001:db8:", "D\0"),
+  R("joe@::1", "+WHO=joe6\0"),
+  R("::ffff:1.2.", "+MAPPED=1\0"),
+  R("::", "+V6=dcolon\0"),
   R("", "D\0"),                        /* default rule, cdb 0 only */
 };
 #define NFIXED (sizeof fixed / sizeof fixed[0])
@@ -87,7 +93,7 @@ static void model(const char *ip, const char *host, const char *info,
   add(k, ip, il, "", 0);
   if (host) add(k, "=", 1, host, hl);
   for (j = il; j > 0; --j)
-    if (ip[j - 1] == '.') add(k, ip, j, "", 0);
+    if (ip[j - 1] == '.' || ip[j - 1] == ':') add(k, ip, j, "", 0);
   if (host) {
     for (j = 0; j < hl; ++j)
       if (host[j] == '.') add(k, "=", 1, host + j, hl - j);

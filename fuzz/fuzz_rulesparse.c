@@ -1,10 +1,17 @@
 /* libFuzzer target: the tcprules line parser (rulesparse.h) on input split
    into lines at '\n', as tcprules reads it. Each line is parsed from an
    exact-size heap copy into an exact-size data buffer, and compared with an
-   independent model of spec 4.2-4.4; rule addresses go through the range
-   expansion of spec 4.3, also compared with a model. */
+   independent model of spec 4.2-4.4 (split at the first ':' followed by
+   allow or deny, ipv6.md); rule addresses go through the range expansion
+   of spec 4.3, also compared with a model, and every key through
+   rulekey_class (IPv6 keys: checked against inet_pton). The first 16
+   bytes of each line are also an IPv6 address whose text and every
+   ladder prefix of it must be storable keys that can match. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include "fuzz.h"
+#include "net.h"
+#include "rulekey.h"
 #include "rulesparse.h"
 
 struct model { int ret, deny; size_t addrlen, datalen; char *data; };
@@ -37,6 +44,12 @@ static void model_line(const char *s, size_t len, struct model *m)
   if (!len || s[0] == '#') return;
   colon = find(s, 0, len, ':');
   if (colon == len) return;
+  for (i = colon; i < len; i = find(s, i + 1, len, ':'))
+    if ((len - i > 5 && !memcmp(s + i + 1, "allow", 5))
+        || (len - i > 4 && !memcmp(s + i + 1, "deny", 4))) {
+      colon = i;
+      break;
+    }
   m->ret = RULESPARSE_ERROR;
   m->addrlen = colon;
   i = colon + 1;
@@ -66,6 +79,66 @@ static void model_line(const char *s, size_t len, struct model *m)
     i = close + 1;
   }
   m->ret = RULESPARSE_RULE;
+}
+
+/* rulekey_class on an exact-size copy, against a model */
+static void key(const char *k0, size_t len)
+{
+  char *k = malloc(len ? len : 1), *out = malloc(RULEKEY_MAX(len)), *ipz;
+  size_t start = len, iplen, outlen = 0;
+  unsigned char a[16], b[16];
+  int cls, v6, full;
+
+  if (!k || !out) abort();
+  memcpy(k, k0, len);
+  cls = rulekey_class(k, len, out, RULEKEY_MAX(len), &outlen);
+  while (start > 0 && k[start - 1] != '@') --start;
+  iplen = len - start;
+  v6 = find(k, start, len, ':') < len && k[start] != '=';
+  ipz = malloc(iplen + 1);
+  if (!ipz) abort();
+  memcpy(ipz, k + start, iplen);
+  ipz[iplen] = 0;
+  full = v6 && !memchr(ipz, 0, iplen) && inet_pton(AF_INET6, ipz, a) == 1;
+  FUZZ_ASSERT(v6 == (cls != RULEKEY_LITERAL) && full == (cls == RULEKEY_IP6));
+  FUZZ_ASSERT((rulekey_why(cls) != NULL) == (cls >= RULEKEY_NOTCOMPACT));
+  if (v6) FUZZ_ASSERT(rulekey_class(k, len, out, RULEKEY_MAX(len) - 1, &outlen) == RULEKEY_NOTADDR);
+  if (cls == RULEKEY_IP6) {
+    cls = rulekey_class(k, len, out, RULEKEY_MAX(len), &outlen);
+    FUZZ_ASSERT(outlen >= start && outlen - start < NET_IPFMT);
+    FUZZ_ASSERT(!memcmp(out, k, start));
+    free(ipz);
+    ipz = malloc(outlen - start + 1);
+    if (!ipz) abort();
+    memcpy(ipz, out + start, outlen - start);
+    ipz[outlen - start] = 0;
+    FUZZ_ASSERT(inet_pton(AF_INET6, ipz, b) == 1 && !memcmp(a, b, 16));
+  } else if (cls == RULEKEY_PREFIX || cls == RULEKEY_INFOPREFIX) {
+    FUZZ_ASSERT((cls == RULEKEY_INFOPREFIX) == (start > 0));
+    FUZZ_ASSERT(rulekey_canmatch(k + start, iplen));
+  } else if (cls == RULEKEY_NOTCOMPACT)
+    FUZZ_ASSERT(!rulekey_canmatch(k + start, iplen) && !memchr(ipz, 0, iplen));
+  free(ipz);
+  free(out);
+  free(k);
+}
+
+/* an address's text and its ladder prefixes are keys that can match */
+static void address(const char *s, size_t len)
+{
+  struct net_ip ip;
+  char txt[NET_IPFMT], out[RULEKEY_MAX(NET_IPFMT)];
+  size_t n, j, outlen;
+
+  memset(&ip, 0, sizeof ip);
+  ip.family = AF_INET6;
+  memcpy(ip.b, s, len < 16 ? len : 16);
+  n = net_ip6_fmt(txt, &ip);
+  FUZZ_ASSERT(rulekey_class(txt, n, out, sizeof out, &outlen) == RULEKEY_IP6);
+  FUZZ_ASSERT(outlen == n && !memcmp(out, txt, n));
+  for (j = n - 1; j > 0; --j)
+    if (txt[j - 1] == ':' || txt[j - 1] == '.')
+      FUZZ_ASSERT(rulekey_canmatch(txt, j));
 }
 
 static void range(const char *addr, size_t len)
@@ -98,6 +171,7 @@ static void range(const char *addr, size_t len)
      the line as a C string in places); only memory safety is checked */
   if (!memchr(a, 0, len)) FUZZ_ASSERT(ret == want);
   FUZZ_ASSERT(ret == 1 || ret == 0 || ret == -1);
+  if (ret == 0) key(a, len);
   if (ret == 1) {
     size_t max = RULESPARSE_KEYMAX(&rg);
     char *k = malloc(max), w[8];
@@ -109,6 +183,7 @@ static void range(const char *addr, size_t len)
       FUZZ_ASSERT(kl == rg.leftlen + wl + rg.suffixlen && kl <= max);
       FUZZ_ASSERT(!memcmp(k, rg.left, rg.leftlen) && !memcmp(k + rg.leftlen, w, wl));
       FUZZ_ASSERT(!memcmp(k + rg.leftlen + wl, rg.suffix, rg.suffixlen));
+      if (n < rg.bot + 3) key(k, kl);
     }
     FUZZ_ASSERT(rulesparse_rangekey(&rg, 256, k, max) == 0);
     free(k);
@@ -126,6 +201,7 @@ static void line(const char *s0, size_t len0)
 
   if (!s) abort();
   memcpy(s, s0, len0);
+  address(s, len0);
   len = rulesparse_trim(s, len0);
   FUZZ_ASSERT(len <= len0);
   FUZZ_ASSERT(!len || (s[len - 1] != ' ' && s[len - 1] != '\t' && s[len - 1] != '\n'));

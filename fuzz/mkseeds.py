@@ -44,8 +44,14 @@ def seeds():
                                   (2, b"10.0.0.1", b"www.example.com", b""),
                                   (3, b"1.2.9.9", b"", b""),
                                   (0, b"", b"", b""),
-                                  (4, b"....", b"...", b"@=.")]:
-        yield "rules", "fixed%d-%s" % (flags, ip.decode() or "empty"), bytes([flags]) + ip + b"\0" + host + b"\0" + info + b"\0"
+                                  (4, b"....", b"...", b"@=."),
+                                  (0, b"2001:db8::1", b"h6.example.com", b"joe"),
+                                  (4, b"2001:db8::5", b"", b""),
+                                  (3, b"::1", b"", b"joe"),
+                                  (1, b"::ffff:1.2.3.4", b"", b""),
+                                  (2, b"2001:db8:1::", b"a.b.c", b""),
+                                  (0, b"::", b"", b"")]:
+        yield "rules", "fixed%d-%s" % (flags, ip.decode().replace(":", "_") or "empty"), bytes([flags]) + ip + b"\0" + host + b"\0" + info + b"\0"
     yield "rules", "cdb", b"\x08" + b"1.2.3.4\0a.b.c\0joe\0" + full
     yield "rules", "padded", b"\x18" + b"\0\0\0" + bytes(tbl)
 
@@ -53,7 +59,11 @@ def seeds():
              b":allow,A=xabcx,=\"v\",B='x,y=z:w'\n", b"10.1.2-4.:allow\n1.2.250-300.:deny,X=//\n",
              b"1.2.3.01-02:allow\n1.2.-2.:allow\n1.2.3.-:deny\n", b"=host-1-3.x:allow\njoe@1.2.3.1-2:deny\n",
              b"1.2.3.4:allow\r\n1.2.3.4:\n", b"1-2-3:allow\n1.2.a-2.:allow\n", b"a:allow,A\na:allow,A=\n",
-             b"a:allow,A=\"v\"x\nb:denyall\n  x:allow \t\n", b"1.2.3.5-3:allow\n99999999999999999999-3:allow"]
+             b"a:allow,A=\"v\"x\nb:denyall\n  x:allow \t\n", b"1.2.3.5-3:allow\n99999999999999999999-3:allow",
+             b"2001:db8::1:allow\n2001:DB8:0:0::1:deny,A=\"x:allow\"\n2001:db8:::allow\n2001:db8::allow\n",
+             b"::allow\n:::deny\n::1:allow\n::ffff:1.2.3.4:allow\n::FFFF:1.2.3.1-3:allow\n::ffff:1.2.:deny\n",
+             b"joe@2001:0db8::5:allow\njoe@2001:db8::allow\n2001:0db8::allow\nfe80::1%eth0:allow\n2001:db8::/32:deny\n",
+             b"2001:db8::1-5:allow\n1.2.3.4:bogus:allow\n::1:Allow\nfoo\n1:0:0:0:1::allow\n::ffff:0::allow\n"]
     for i, l in enumerate(lines):
         yield "rulesparse", "lines%02d" % i, l
 

@@ -1,22 +1,40 @@
-#!/bin/bash
-# tests/oracle6.sh DIR: Debian's IPv6 ucspi-tcp (package ucspi-tcp-ipv6,
-# which conflicts with the installed ucspi-tcp) fetched with
-# `apt-get download` into DIR and unpacked with `dpkg-deb -x` into
-# DIR/root; prints DIR/root/usr/bin on stdout. When DIR/root/usr/bin/tcpserver
-# already exists it only prints the path. Exit 1 with a message on stderr
-# when the package cannot be fetched or unpacked.
-dir=${1:?usage: tests/oracle6.sh DIR}
-bin=$dir/root/usr/bin
-[ -x "$bin/tcpserver" ] && { echo "$bin"; exit 0; }
-mkdir -p "$dir" || { echo "oracle6.sh: cannot create $dir" >&2; exit 1; }
-cd "$dir" || { echo "oracle6.sh: cannot enter $dir" >&2; exit 1; }
-[ -w . ] || { echo "oracle6.sh: $dir is not writable" >&2; exit 1; }
-if ! ls ucspi-tcp-ipv6_*.deb >/dev/null 2>&1; then
-  apt-get download ucspi-tcp-ipv6 >download.log 2>&1 ||
-    { echo "oracle6.sh: apt-get download ucspi-tcp-ipv6 failed: $(tail -n 2 download.log | tr '\n' ' ')" >&2; exit 1; }
+#!/bin/sh
+# tests/oracle6.sh DIR: Debian's ucspi-tcp-ipv6 (fefe's IPv6 patch), the
+# oracle of the IPv6 differential tests, unpacked into DIR (it conflicts
+# with the installed ucspi-tcp, so it is fetched with `apt-get download`
+# and unpacked with `dpkg-deb -x`, never installed). Prints DIR, the
+# directory holding the unpacked usr/bin (DIR/usr/bin/tcpserver,
+# tcprules, tcprulescheck, ...), as an absolute path. A DIR that already
+# holds them is used as it is. Exits non-zero with a message on stderr if
+# the package cannot be fetched or unpacked.
+set -u
+[ $# -eq 1 ] && [ -n "$1" ] || { echo "usage: tests/oracle6.sh DIR" >&2; exit 100; }
+mkdir -p "$1" || { echo "oracle6: cannot create $1" >&2; exit 111; }
+dir=$(cd "$1" && pwd) || exit 111
+have() {
+  for p in tcpserver tcprules tcprulescheck; do
+    [ -x "$dir/usr/bin/$p" ] || return 1
+  done
+}
+if have; then echo "$dir"; exit 0; fi
+work=$(mktemp -d "$dir/fetch.XXXXXX") || { echo "oracle6: cannot write in $dir" >&2; exit 111; }
+trap 'rm -rf "$work"' EXIT
+deb=$(ls /var/cache/apt/archives/ucspi-tcp-ipv6_*.deb 2>/dev/null | tail -n 1)
+if [ -z "$deb" ]; then
+  if ! (cd "$work" && timeout 120 apt-get download ucspi-tcp-ipv6) >"$work/log" 2>&1; then
+    echo "oracle6: apt-get download ucspi-tcp-ipv6 failed: $(tail -n 2 "$work/log" | tr '\n' ' ')" >&2
+    exit 111
+  fi
+  deb=$(ls "$work"/ucspi-tcp-ipv6_*.deb 2>/dev/null | tail -n 1)
+  [ -n "$deb" ] || { echo "oracle6: apt-get download left no .deb" >&2; exit 111; }
 fi
-deb=$(ls ucspi-tcp-ipv6_*.deb 2>/dev/null | head -n 1)
-[ -n "$deb" ] || { echo "oracle6.sh: no ucspi-tcp-ipv6 package in $dir" >&2; exit 1; }
-dpkg-deb -x "$deb" root || { echo "oracle6.sh: dpkg-deb -x $deb failed" >&2; exit 1; }
-[ -x root/usr/bin/tcpserver ] || { echo "oracle6.sh: $deb has no usr/bin/tcpserver" >&2; exit 1; }
-echo "$bin"
+if ! dpkg-deb -x "$deb" "$work/root" 2>"$work/log"; then
+  echo "oracle6: dpkg-deb -x $deb failed: $(head -n 2 "$work/log" | tr '\n' ' ')" >&2
+  exit 111
+fi
+# into place directory by directory (another run may have won meanwhile)
+for d in "$work"/root/*; do
+  [ -e "$dir/$(basename "$d")" ] || mv "$d" "$dir/" 2>/dev/null
+done
+have || { echo "oracle6: $dir/usr/bin lacks tcpserver, tcprules or tcprulescheck" >&2; exit 111; }
+echo "$dir"

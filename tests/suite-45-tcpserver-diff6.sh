@@ -1,7 +1,7 @@
 #!/bin/bash
 # IPv6 differential tests. Every case of tests/golden/diff6.cases is run
 # with Debian's IPv6 tcpserver ($ORACLE6, default: package ucspi-tcp-ipv6
-# fetched by tests/oracle6.sh) and with ours ($TCPSERVER, default
+# unpacked by tests/oracle6.sh into $ORACLE6_DIR, default $T/oracle6) and with ours ($TCPSERVER, default
 # $BIN/tcpserver), in private network namespaces (2 per program, in
 # parallel); the normalised outputs must be identical, one ok/FAIL line per
 # case. Rules are compiled with Debian's IPv6 tcprules for both
@@ -22,7 +22,7 @@ what="tcpserver vs Debian IPv6"
 if [ -z "${ORACLE6:-}" ]; then
   o6=$("$TOP/tests/oracle6.sh" "${ORACLE6_DIR:-$T/oracle6}" 2>"$T/oracle6.err") ||
     { notok "$what" "no oracle: $(cat "$T/oracle6.err")"; exit 0; }
-  ORACLE6=$o6/tcpserver
+  ORACLE6=$o6/usr/bin/tcpserver
 fi
 [ -x "$ORACLE6" ] || { notok "$what" "no oracle $ORACLE6"; exit 0; }
 # harness.sh defaults TCPRULES to the IPv4 /usr/bin/tcprules: not here

@@ -71,6 +71,19 @@ INSERT INTO h4_s54.relay VALUES ('10.1.2.3', UNIX_TIMESTAMP()),
 INSERT INTO h4_s56.relay VALUES ('10.1.2.3', UNIX_TIMESTAMP()),
   ('10.9.9.9', UNIX_TIMESTAMP() - 4000), ('2001:db8::1', UNIX_TIMESTAMP());
 INSERT INTO h4_s56.custom VALUES ('10.7.7.7', UNIX_TIMESTAMP());
+CREATE TABLE h4_s56.v6 (ip_addr VARCHAR(39) NOT NULL, timestamp INT, PRIMARY KEY (ip_addr));
+INSERT INTO h4_s56.v6 VALUES ('2001:db8::a1', UNIX_TIMESTAMP()), ('2001_db8__a2', UNIX_TIMESTAMP()),
+  ('2001_db8__a3', UNIX_TIMESTAMP() + 100000), ('2001:db8::a4', UNIX_TIMESTAMP() + 100000),
+  ('2001_db8__a4', UNIX_TIMESTAMP()), ('2001:db8::a5', UNIX_TIMESTAMP() - 4000),
+  ('10.6.6.6', UNIX_TIMESTAMP()), ('::ffff:10.6.6.7', UNIX_TIMESTAMP()), ('', UNIX_TIMESTAMP()),
+  ('2001:db8:aaaa:bbbb', UNIX_TIMESTAMP()), ('2001_db8_aaaa_bbbb', UNIX_TIMESTAMP()),
+  ('2001:db8:1111:2222:3333:4444:5555:6666', UNIX_TIMESTAMP()),
+  ('2001_db8_1111_2222_3333_4444_5555_6668', UNIX_TIMESTAMP());
+CREATE TABLE h4_s56.tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt (cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc VARCHAR(39) NOT NULL, ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss INT, PRIMARY KEY (cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc));
+INSERT INTO h4_s56.tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt VALUES ('2001_db8__c1', UNIX_TIMESTAMP());
+CREATE TABLE h4_s54.v6 (ip_addr char(18) NOT NULL default '', timestamp char(12) default NULL,
+  PRIMARY KEY (ip_addr));
+INSERT INTO h4_s54.v6 SELECT * FROM h4_s56.v6 WHERE CHAR_LENGTH(ip_addr) <= 18;
 INSERT INTO h4_s54.relay SELECT CONCAT('192.168.', seq DIV 250, '.', seq MOD 250),
   UNIX_TIMESTAMP() FROM h4_s54.seq_1_to_500;
 INSERT INTO h4_s56.relay SELECT ip_addr, timestamp FROM h4_s54.relay WHERE ip_addr LIKE '192.%';
@@ -157,6 +170,78 @@ answer "IPv6 row (VARCHAR(39) schema)" "relay 2001:db8::1 .*"
 conf "$TCP" "database h4_s56" "$BASE" "table custom" "column addr" "timecolumn seen"
 run 10.7.7.7
 answer "table, column, timecolumn from the file" "relay 10\.7\.7\.7 .*"
+
+# --- IPv6 clients (ipv6.md Part 2, -S): the RFC 5952 text and vpopmail's
+# transform (2001:db8::1 stored as 2001_db8__1) asked in one statement;
+# an IPv4-mapped client as its dotted quad only; an address longer than a
+# char(18) column is a miss, even where vpopmail's non-strict write left
+# its first 18 characters (2001:db8:aaaa:bbbb:1::7 -> 2001:db8:aaaa:bbbb)
+for db in h4_s54 h4_s56; do
+  conf "$TCP" "database $db" "table v6" "$BASE"
+  run 2001:db8::a1
+  answer "$db IPv6: RFC 5952 row relays" "relay 2001:db8::a1 \(as 2001:db8::a1\) server 127\.0\.0\.1 $IP4"
+  run 2001:db8::a2
+  answer "$db IPv6: vpopmail's underscore row relays, says so" "relay 2001:db8::a2 \(as 2001_db8__a2\) server 127\.0\.0\.1 $IP4"
+  run 2001:DB8:0:0:0:0:0:A2
+  answer "$db IPv6: another spelling normalised to RFC 5952, matches" "relay 2001:db8::a2 \(as 2001_db8__a2\) server .*"
+  run 2001:db8::a9
+  answer "$db IPv6: a different address does not relay, both keys named" \
+    "no relay 2001:db8::a9 \(asked 2001:db8::a9, 2001_db8__a9\) server 127\.0\.0\.1 $IP4"
+  run 2001:db8::a3
+  answer "$db IPv6: future-dated underscore row: no relay, names its key" \
+    "no relay 2001:db8::a3 \(as 2001_db8__a3\) server .*: dated in the future: row [0-9]+, now [0-9]+"
+  run 2001:db8::a4
+  answer "$db IPv6: a fresh row in one form wins over a future one in the other" "relay 2001:db8::a4 \(as 2001_db8__a4\) .*"
+  run 2001:db8::a5
+  answer "$db IPv6: expired row no relay" "no relay 2001:db8::a5 \(asked .*"
+  run ::ffff:10.6.6.6 10.6.6.6
+  answer "$db IPv6: mapped client matches the dotted row" "relay ::ffff:10\.6\.6\.6 \(as 10\.6\.6\.6\) .*"
+  same "$db IPv6: IPv4 answer line unchanged" "relay 10.6.6.6 server 127.0.0.1" "$(sed -n 2p "$T/out" | cut -d' ' -f1-4)"
+  run ::ffff:10.6.6.7
+  answer "$db IPv6: mapped client not matched by a row in mapped text" "no relay ::ffff:10\.6\.6\.7 \(asked 10\.6\.6\.7\) .*"
+  run ::1
+  answer "$db IPv6: ::1 not matched by vpopmail's empty-string row" "no relay ::1 \(asked ::1\) .*"
+  run 2001:db8:aaaa:bbbb:1::7
+  answer "$db IPv6: longer than char(18), its first 18 characters in the table: a miss, no error" \
+    "no relay 2001:db8:aaaa:bbbb:1::7 \(asked 2001:db8:aaaa:bbbb:1::7, 2001_db8_aaaa_bbbb_1__7\) .*"
+  run 2001:db8:1111:2222:3333:4444:5555:6668
+  answer "$db IPv6: a 39-character address is asked as itself only (vpopmail stores it raw)" \
+    "no relay 2001:db8:1111:2222:3333:4444:5555:6668 \(asked 2001:db8:1111:2222:3333:4444:5555:6668\) .*"
+done
+run 2001:db8:1111:2222:3333:4444:5555:6666
+answer "h4_s56 IPv6: a 39-character row relays" \
+  "relay 2001:db8:1111:2222:3333:4444:5555:6666 \(as 2001:db8:1111:2222:3333:4444:5555:6666\) .*"
+conf "$TCP" "database h4_s54" "table v6" "$BASE"
+run 2001:db8:1111:2222:3333:4444:5555:6666
+answer "h4_s54 IPv6: a 39-character address against char(18): a miss, no error" "no relay 2001:db8:1111:.* server .*"
+L64=$(printf 't%.0s' $(seq 64)) C64=$(printf 'c%.0s' $(seq 64)) S64=$(printf 's%.0s' $(seq 64))
+conf "$TCP" "database h4_s56" "table $L64" "column $C64" "timecolumn $S64" "$BASE"
+run 2001:db8::c1
+answer "IPv6 statement with 64-character table, column and timecolumn names" "relay 2001:db8::c1 \\(as 2001_db8__c1\\) .*"
+for a in 1::2::3 ::1%lo fe80::1/64 1.2.3 2001_db8__1 010.1.2.3 ' 10.1.2.3'; do
+  run "$a"
+  fails "malformed address '$a': bad address, exit 100" 100 '^sqlrelaycheck: fatal: bad address$'
+done
+conf "$TCP" "database h4_s56" "table v6" "$BASE"
+runin 'echo 2001:db8::a2; echo 1::2::3; echo 10.6.6.6'
+if [ $rc -eq 100 ] && [ "$(cut -d' ' -f1-4 "$T/out" | tr '\n' '|')" = "relay 2001:db8::a2 (as 2001_db8__a2)|bad address|relay 10.6.6.6 server 127.0.0.1|" ]; then
+  ok "stdin: IPv6, a malformed line (bad address), IPv4; exit 100"
+else notok "stdin: IPv6, malformed, IPv4" "rc=$rc out=$(tr '\n' '|' <"$T/out")"; fi
+# the statement sqlrelaycheck really sent (the general log shows it with
+# its values) goes through the primary key on both schemas
+for db in h4_s54 h4_s56; do
+  conf "$TCP" "database $db" "table v6" "$BASE"
+  sql -e "SET GLOBAL general_log_file='$T/general50.log'; SET GLOBAL general_log=1"
+  run 2001:db8::a2 2001:db8:aaaa:bbbb:1::7
+  sql -e "SET GLOBAL general_log=0"
+  for ip in 2001:db8::a2 2001:db8:aaaa:bbbb:1::7; do
+    stmt=$(grep -F "'$ip'" "$T/general50.log" | grep -E '[[:space:]]Execute[[:space:]]' | tail -n 1 | sed 's/.*Execute[[:space:]]*//')
+    case $stmt in *" IN ("*) ;; *) notok "$db IPv6: statement logged for $ip" "${stmt:-none}"; continue;; esac
+    plan=$(sql -N -B "$db" -e "EXPLAIN $stmt" | awk -F '\t' '$3 == "v6" { print $4, $6 }')
+    case $plan in "const PRIMARY"|"range PRIMARY") ok "$db IPv6: the statement for $ip uses the primary key ($plan)";;
+      *) notok "$db IPv6: the statement for $ip uses the primary key" "plan '$plan' for $stmt";; esac
+  done
+done
 
 # --- errors
 conf "$TCP" "database h4_s54" "$BASE" "table nosuch"

@@ -1,5 +1,5 @@
-/* relayip (the address sqlrelayopen writes), net's IPv6 text (net6.c) and
-   deadline (the bounded child). */
+/* relayip (the address sqlrelayopen writes, the keys a lookup asks),
+   net's IPv6 text (net6.c) and deadline (the bounded child). */
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +16,24 @@ static void norm(const char *in, const char *want)
   snprintf(what, sizeof what, "relayip_normalise(%s) = %s", in, want ? want : "not an address");
   if (want) check(r == 1 && !strcmp(out, want), what, out);
   else check(r == 0, what, out);
+}
+
+static void vpop(const char *in, const char *want)
+{
+  char out[NET_IPFMT] = "x", what[160];
+  size_t n = relayip_vpopmail(in, out, sizeof out);
+  snprintf(what, sizeof what, "vpopmail stores %s as '%s'", in, want);
+  check(n == strlen(want) && !strcmp(out, want), what, out);
+}
+
+/* the keys a lookup of in asks: want is "KEY" or "KEY KEY", NULL none */
+static void forms(const char *in, const char *want)
+{
+  char f[RELAYIP_FORMS][NET_IPFMT], got[2 * NET_IPFMT + 8] = "", what[200];
+  int n = relayip_forms(in, f);
+  if (n >= 1) snprintf(got, sizeof got, "%s%s%s", f[0], n > 1 ? " " : "", n > 1 ? f[1] : "");
+  snprintf(what, sizeof what, "a lookup of %s asks %s", in, want ? want : "nothing (not an address)");
+  check(want ? n >= 1 && n <= 2 && !strcmp(got, want) : n == 0, what, got);
 }
 
 static int quick(void *arg, int fd)
@@ -74,6 +92,34 @@ int main(void)
   norm("1:2:3:4:5:6:7::8", NULL);
   norm("12345::", NULL);
   norm(":1::", NULL);
+
+  vpop("2001:db8::1", "2001_db8__1");
+  vpop("fe80::1%eth0", "fe80__1_eth0");
+  vpop("::ffff:1.2.3.4", "1.2.3.4");
+  vpop("::1", "");
+  vpop("::2:3", "3");
+  vpop("192.0.2.7", "192.0.2.7");
+  vpop("2001:db8:1111:2222:3333:4444:5555:6666", "2001:db8:1111:2222:3333:4444:5555:6666"); /* 39: raw */
+  vpop("2001:db8:1111:2222:3333:444:5:6", "2001:db8:1111:2222:3333:444:5:6");   /* 31: raw */
+  vpop("2001:db8:1111:2222:3333:44:5:6", "2001_db8_1111_2222_3333_44_5_6");     /* 30 */
+  check(relayip_vpopmail("2001:db8::1", out, 11) == 0 && !out[0],
+        "relayip_vpopmail: no room, empty result", out);
+  forms("192.0.2.7", "192.0.2.7");
+  forms("::ffff:192.0.2.7", "192.0.2.7");
+  forms("2001:db8::1", "2001:db8::1 2001_db8__1");
+  forms("2001:DB8:0:0::1", "2001:db8::1 2001_db8__1");
+  forms("fe80::1", "fe80::1 fe80__1");
+  forms("::1", "::1");                  /* vpopmail: the empty string */
+  forms("::2:3", "::2:3");              /* vpopmail: "3" */
+  forms("2001:db8:1111:2222:3333:44:5:6", "2001:db8:1111:2222:3333:44:5:6 2001_db8_1111_2222_3333_44_5_6");
+  forms("2001:db8:1111:2222:3333:444:5:6", "2001:db8:1111:2222:3333:444:5:6");
+  forms("2001:db8:1111:2222:3333:4444:5555:6666", "2001:db8:1111:2222:3333:4444:5555:6666");
+  forms("1::2::3", NULL);
+  forms("::1%lo", NULL);
+  forms("fe80::1/64", NULL);
+  forms("1.2.3", NULL);
+  forms("2001_db8__1", NULL);
+  forms("", NULL);
   check(relayip_courier_failed("u", "x", NULL) == 1, "Courier: no AUTHENTICATED, failed", "");
   check(relayip_courier_failed("u", "x", "") == 1, "Courier: empty AUTHENTICATED, failed", "");
   check(relayip_courier_failed("u", "x", "u") == 0, "Courier: AUTHENTICATED set, logged in", "");

@@ -61,6 +61,16 @@ static void test_ladder(void)
   ladder("1.2.3.4", "x.y", NULL, "1.2.3.4|=x.y|1.2.3.|1.2.|1.|=.y|=||",
          "ladder with host, info unknown");
   ladder("", NULL, NULL, "||", "ladder with empty ip");
+  ladder("2001:db8::1", NULL, NULL,
+         "2001:db8::1|2001:db8::|2001:db8:|2001:||",
+         "IPv6 ladder stops at every ':'");
+  ladder("2001:db8::1", "h.x", "joe", "joe@2001:db8::1|joe@=h.x|2001:db8::1|"
+         "=h.x|2001:db8::|2001:db8:|2001:|=.x|=||",
+         "IPv6 ladder in djb's order with host and info");
+  ladder("::1", NULL, NULL, "::1|::|:||", "ladder of ::1");
+  ladder("::ffff:1.2.3.4", NULL, NULL, "::ffff:1.2.3.4|::ffff:1.2.3.|"
+         "::ffff:1.2.|::ffff:1.|::ffff:|::|:||",
+         "mapped ladder stops at '.' and ':'");
   memset(&t, 0, sizeof t);
   t.stopat = 3;
   t.stopval = 1;
