@@ -1,11 +1,11 @@
 #!/bin/bash
 # IPv6 differential tests. Every case of tests/golden/diff6.cases is run
 # with Debian's IPv6 tcpserver ($ORACLE6, default: package ucspi-tcp-ipv6
-# unpacked by tests/oracle6.sh into $ORACLE6_DIR, default $T/oracle6) and with ours ($TCPSERVER, default
-# $BIN/tcpserver), in private network namespaces (2 per program, in
-# parallel); the normalised outputs must be identical, one ok/FAIL line per
-# case. Rules are compiled with Debian's IPv6 tcprules for both
-# ($TCPRULES6 to choose another).
+# unpacked by tests/oracle6.sh into $ORACLE6_DIR, default $T/oracle6) and
+# with ours ($TCPSERVER, default $BIN/tcpserver), in private network
+# namespaces (2 per program, in parallel); the normalised outputs must be
+# identical, one ok/FAIL line per case. Rules are compiled with Debian's
+# IPv6 tcprules for both ($TCPRULES6 to choose another).
 # Then the cases of tests/golden/dev6.cases (where our contract deviates
 # from Debian's build, spec/ipv6.md Part 2) run with both programs and each
 # output is checked against the expected text below: ours must behave as
