@@ -7,11 +7,17 @@ fakedns.py [-a ADDR] [-p PORT] [-f TABLE] [-l LOG] [-r READYFILE] [RECORD ...]
 A record is one line (in TABLE, re-read before every answer, or on the
 command line):
   PTR  1.2.3.4 name      answer PTR queries for 4.3.2.1.in-addr.arpa
+  PTR  2001:db8::5 name  answer PTR queries for the address's ip6.arpa name
+                         (5.0.0.0. ... .8.b.d.0.1.0.0.2.ip6.arpa: any text
+                         form inet_pton takes, so 2001:db8:0:0:0:0:0:5 is
+                         the same key)
   A    name 1.2.3.4      answer A queries for name
+  AAAA name 2001:db8::5  answer AAAA queries for name
   NXDOMAIN key           NXDOMAIN
   SERVFAIL key           SERVFAIL
   DROP key               never answer
-where key is a name or an IPv4 address (meaning its in-addr.arpa name).
+where key is a name, an IPv4 address (meaning its in-addr.arpa name) or an
+IPv6 address (meaning its ip6.arpa name).
 Names are dot-separated labels; inside a label `\\xHH` is any byte and `\\.`
 a literal dot. Matching ignores ASCII case. Several PTR or A lines for one
 key give several answers, in file order. A name that is not in the table
@@ -53,7 +59,21 @@ def is_ip(s):
     return len(p) == 4 and all(x.isdigit() for x in p)
 
 
+def ip6(s):
+    """The 16 bytes of IPv6 text s, or None."""
+    if ":" not in s:
+        return None
+    try:
+        return socket.inet_pton(socket.AF_INET6, s)
+    except OSError:
+        return None
+
+
 def key_of(s):
+    b = ip6(s)
+    if b is not None:
+        nibbles = "".join("%02x" % x for x in b)
+        return tuple(c.encode() for c in reversed(nibbles)) + (b"ip6", b"arpa")
     if is_ip(s):
         return tuple(x.encode() for x in reversed(s.split("."))) + (b"in-addr", b"arpa")
     return parse_name(s)
@@ -74,6 +94,8 @@ def load(lines):
             t.setdefault(lower(key_of(f[1])), []).append((12, encode_name(parse_name(f[2]))))
         elif kind == "A" and len(f) == 3:
             t.setdefault(lower(parse_name(f[1])), []).append((1, socket.inet_aton(f[2])))
+        elif kind == "AAAA" and len(f) == 3 and ip6(f[2]) is not None:
+            t.setdefault(lower(parse_name(f[1])), []).append((28, ip6(f[2])))
         elif kind in ("NXDOMAIN", "SERVFAIL", "DROP") and len(f) == 2:
             t[lower(key_of(f[1]))] = kind
         else:

@@ -2,7 +2,11 @@
 """Scripted RFC 1413 identd for the tests (run it inside a private network
 namespace; it binds 127.0.0.1:113 by default).
 
-fakeident.py [-a ADDR] [-p PORT] [-l LOG] [-r READYFILE] MODE [ARG]
+fakeident.py [-a ADDR]... [-p PORT] [-l LOG] [-r READYFILE] MODE [ARG]
+
+-a may be given several times: one listener per address, each an IPv4 or
+an IPv6 address (`::` listens on every IPv6 address, IPv6 only, so that
+`-a 0.0.0.0 -a ::` covers both families).
 
 Modes (the query line is read first; QUERY below is its text without the
 line end):
@@ -62,20 +66,32 @@ def serve(conn, peer, a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("-a", dest="addr", default="127.0.0.1")
+    ap.add_argument("-a", dest="addr", action="append")
     ap.add_argument("-p", dest="port", type=int, default=113)
     ap.add_argument("-l", dest="log")
     ap.add_argument("-r", dest="ready")
     ap.add_argument("mode", choices=["userid", "error", "raw", "silent", "nonewline", "big", "file"])
     ap.add_argument("arg", nargs="?", default="")
     a = ap.parse_args()
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind((a.addr, a.port))
-    s.listen(20)
+    socks = []
+    for addr in a.addr or ["127.0.0.1"]:
+        six = ":" in addr
+        s = socket.socket(socket.AF_INET6 if six else socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if six:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        s.bind((addr, a.port))
+        s.listen(20)
+        socks.append(s)
+    for s in socks[1:]:
+        threading.Thread(target=accept_loop, args=(s, a), daemon=True).start()
     if a.ready:
         with open(a.ready, "w") as f:
-            f.write("%d\n" % s.getsockname()[1])
+            f.write("%d\n" % socks[0].getsockname()[1])
+    accept_loop(socks[0], a)
+
+
+def accept_loop(s, a):
     while True:
         conn, peer = s.accept()
         threading.Thread(target=serve, args=(conn, peer, a), daemon=True).start()

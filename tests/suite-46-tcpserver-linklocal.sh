@@ -46,7 +46,7 @@ EOF
   sed -E 's/PORT=[0-9]+/PORT=P/; s/[0-9]+ status/N status/; s/(pid|ok) [0-9]+/\1 N/; s/:[0-9]+( |$)/:P\1/g' "$T/log"
 }
 ours=$(serve "$BIN/tcpserver" | sed -E 's/PORT=[0-9]+/PORT=P/')
-theirs=$(serve "$O6/tcpserver" | sed -E 's/PORT=[0-9]+/PORT=P/')
+theirs=$(serve "$O6/usr/bin/tcpserver" | sed -E 's/PORT=[0-9]+/PORT=P/')
 same "link-local client: environment and log as Debian's ucspi-tcp-ipv6" "$theirs" "$ours"
 case $ours in *"TCP6INTERFACE=d0"*) ok "TCP6INTERFACE=d0 for a link-local client";;
   *) notok "TCP6INTERFACE=d0 for a link-local client" "$ours";; esac

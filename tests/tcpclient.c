@@ -3,11 +3,12 @@
  *   tcpclient [-b srcip] [-s data] [-w file] [-P portfile] [-A avoidfile]
  *             [-t secs] [-R] host port
  *
- * Connects to host:port (IPv4 dotted quad), from srcip if given, appends its
- * own local port to portfile, never from a local port listed in avoidfile
- * (one number per line: the golden harness lists the ports it has already
- * named, so a client port cannot be mistaken for a server's; see
- * local_socket), sends data (C escapes \r \n \t \\ \xHH), waits
+ * Connects to host:port (an IPv4 dotted quad or an IPv6 literal such as ::1
+ * or fe80::1%lo; srcip, when given, must be of the same family), from srcip
+ * if given, appends its own local port to portfile, never from a local port
+ * listed in avoidfile (one number per line: the golden harness lists the
+ * ports it has already named, so a client port cannot be mistaken for a
+ * server's; see local_socket), sends data (C escapes \r \n \t \\ \xHH), waits
  * for file to exist if -w is given, shuts down its sending side, copies
  * everything the server sends to stdout until EOF. -R: reset the connection
  * (RST) right after connecting. Every wait is bounded by -t (default 10 s).
@@ -16,6 +17,7 @@
  * `connection reset`. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -56,12 +58,58 @@ static size_t unescape(const char *s, char *out)
   return n;
 }
 
-static int parse_addr(const char *ip, int port, struct sockaddr_in *sa)
+/* An IPv4 or IPv6 address with its port (one of the two families). */
+struct addr {
+  union { struct sockaddr sa; struct sockaddr_in in; struct sockaddr_in6 in6; } u;
+  socklen_t len;
+};
+
+/* parse_addr(ip, port, a): ip as an IPv4 dotted quad, else an IPv6
+ * literal, optionally with %ifname (the scope of a link-local address);
+ * 0, or -1 when it is neither. */
+static int parse_addr(const char *ip, int port, struct addr *a)
 {
-  memset(sa, 0, sizeof *sa);
-  sa->sin_family = AF_INET;
-  sa->sin_port = htons((unsigned short)port);
-  return inet_pton(AF_INET, ip, &sa->sin_addr) == 1 ? 0 : -1;
+  char text[INET6_ADDRSTRLEN];
+  const char *zone = strchr(ip, '%');
+  size_t n = zone ? (size_t)(zone - ip) : strlen(ip);
+
+  memset(a, 0, sizeof *a);
+  if (zone) {
+    if (n >= sizeof text) return -1;
+    memcpy(text, ip, n);
+    text[n] = 0;
+    if (inet_pton(AF_INET6, text, &a->u.in6.sin6_addr) != 1) return -1;
+    a->u.in6.sin6_scope_id = if_nametoindex(zone + 1);
+    if (!a->u.in6.sin6_scope_id) return -1;
+    a->u.in6.sin6_family = AF_INET6;
+    a->u.in6.sin6_port = htons((unsigned short)port);
+    a->len = sizeof a->u.in6;
+    return 0;
+  }
+  if (inet_pton(AF_INET, ip, &a->u.in.sin_addr) == 1) {
+    a->u.in.sin_family = AF_INET;
+    a->u.in.sin_port = htons((unsigned short)port);
+    a->len = sizeof a->u.in;
+    return 0;
+  }
+  if (inet_pton(AF_INET6, ip, &a->u.in6.sin6_addr) == 1) {
+    a->u.in6.sin6_family = AF_INET6;
+    a->u.in6.sin6_port = htons((unsigned short)port);
+    a->len = sizeof a->u.in6;
+    return 0;
+  }
+  return -1;
+}
+
+static void set_port(struct addr *a, unsigned port)
+{
+  if (a->u.sa.sa_family == AF_INET6) a->u.in6.sin6_port = htons((unsigned short)port);
+  else a->u.in.sin_port = htons((unsigned short)port);
+}
+
+static unsigned get_port(const struct addr *a)
+{
+  return ntohs(a->u.sa.sa_family == AF_INET6 ? a->u.in6.sin6_port : a->u.in.sin_port);
 }
 
 /* avoided(file, port): is port one of the numbers in file? */
@@ -76,25 +124,26 @@ static int avoided(const char *file, unsigned port)
   return hit;
 }
 
-/* local_socket(src, avoidfile): a socket bound to src (any address if
- * NULL); -1 on error. Without avoidfile the kernel picks the port (at
+/* local_socket(src, family, avoidfile): a socket of family bound to src
+ * (the family's any address if NULL); -1 on error. Without avoidfile the kernel picks the port (at
  * connect, or at bind when src is given). With it, the port is an even one
  * of the ephemeral range that avoidfile does not list: the kernel gives
  * listening sockets bound to port 0 odd ports first, so a server started
  * later cannot get a port number a client of the same case already had. */
-static int local_socket(const char *src, const char *avoidfile)
+static int local_socket(const char *src, int family, const char *avoidfile)
 {
-  struct sockaddr_in la;
+  struct addr la;
   unsigned port, tries;
   int s;
 
-  if (parse_addr(src ? src : "0.0.0.0", 0, &la) < 0) {
+  if (parse_addr(src ? src : family == AF_INET6 ? "::" : "0.0.0.0", 0, &la) < 0 ||
+      la.u.sa.sa_family != family) {
     printf("bind: bad address\n"); return -1;
   }
   if (!avoidfile) {
-    s = socket(AF_INET, SOCK_STREAM, 0);
+    s = socket(family, SOCK_STREAM, 0);
     if (s < 0) { perror("socket"); return -1; }
-    if (!src || bind(s, (struct sockaddr *)&la, sizeof la) == 0) return s;
+    if (!src || bind(s, &la.u.sa, la.len) == 0) return s;
     printf("bind: %s\n", strerror(errno));
     close(s);
     return -1;
@@ -103,10 +152,10 @@ static int local_socket(const char *src, const char *avoidfile)
   for (tries = 0; tries < 1000; tries++) {
     port = 32768 + 2 * ((unsigned)rand() % 14116);   /* 32768..60998 */
     if (avoided(avoidfile, port)) continue;
-    s = socket(AF_INET, SOCK_STREAM, 0);
+    s = socket(family, SOCK_STREAM, 0);
     if (s < 0) { perror("socket"); return -1; }
-    la.sin_port = htons((unsigned short)port);
-    if (bind(s, (struct sockaddr *)&la, sizeof la) == 0) return s;
+    set_port(&la, port);
+    if (bind(s, &la.u.sa, la.len) == 0) return s;
     if (errno != EADDRINUSE) { printf("bind: %s\n", strerror(errno)); close(s); return -1; }
     close(s);
   }
@@ -128,7 +177,7 @@ int main(int argc, char **argv)
   const char *src = NULL, *data = NULL, *waitfile = NULL, *portfile = NULL, *avoidfile = NULL;
   double timeout = 10, deadline;
   int opt, reset = 0, s;
-  struct sockaddr_in sa;
+  struct addr sa;
   char buf[65536];
 
   while ((opt = getopt(argc, argv, "b:s:w:P:A:t:R")) != -1) {
@@ -145,21 +194,25 @@ int main(int argc, char **argv)
   }
   if (argc - optind != 2) { fprintf(stderr, "usage: tcpclient [opts] host port\n"); return 64; }
   deadline = now() + timeout;
-  s = local_socket(src, avoidfile);
-  if (s < 0) return 1;
   if (parse_addr(argv[optind], atoi(argv[optind + 1]), &sa) < 0) {
+    /* as before IPv6: a bad source address is reported first */
+    s = local_socket(src, AF_INET, avoidfile);
+    if (s < 0) return 1;
     printf("connect: bad address\n"); return 1;
   }
-  if (connect(s, (struct sockaddr *)&sa, sizeof sa) < 0) {
+  s = local_socket(src, sa.u.sa.sa_family, avoidfile);
+  if (s < 0) return 1;
+  if (connect(s, &sa.u.sa, sa.len) < 0) {
     printf("connect: %s\n", errno == ECONNREFUSED ? "connection refused" : strerror(errno));
     return 1;
   }
   if (portfile) {
-    struct sockaddr_in la;
-    socklen_t ll = sizeof la;
+    struct addr la;
+    socklen_t ll = sizeof la.u;
     FILE *f = fopen(portfile, "a");
-    getsockname(s, (struct sockaddr *)&la, &ll);
-    if (f) { fprintf(f, "%u\n", (unsigned)ntohs(la.sin_port)); fclose(f); }
+    memset(&la, 0, sizeof la);
+    getsockname(s, &la.u.sa, &ll);
+    if (f) { fprintf(f, "%u\n", get_port(&la)); fclose(f); }
   }
   if (reset) {
     struct linger lg = { 1, 0 };

@@ -22,12 +22,17 @@
 #                     line has its `end` line (-n: do not wait)
 #   conn [-H host] [-p port] [tcpclient options]
 #                     tests/tcpclient to HOST (127.0.0.1):PORT; prints what the
-#                     server sent (and `client exit N` unless 0)
+#                     server sent (and `client exit N` unless 0). HOST and
+#                     `-b SRC` may be IPv6 literals (-H ::1 -b 2001:db8::5):
+#                     lo holds ::1 and $GOLDEN_IP6 in every namespace
 #   conn_bg NAME ...  the same in the background, with -w $W/release.NAME
 #   release NAME      let client NAME shut down; conn_wait NAME prints it
 #   waitlog N REGEX   wait (10 s max) until the current log has N lines
 #                     matching REGEX
-#   identd MODE [ARG] start fakeident.py on 127.0.0.1:113 (log: identlog)
+#   identd [-6] [-a ADDR]... MODE [ARG]
+#                     start fakeident.py on 127.0.0.1:113 (log: identlog);
+#                     -a ADDR instead (IPv4 or IPv6, repeatable); -6 adds
+#                     `-a ::` (every IPv6 address, IPv6 only)
 #   dns LINE...       replace the fakedns table (emptied before each case)
 #   rules TEXT        compile TEXT with $TCPRULES into $W/rules.cdb
 #   listening         the server's listening address and backlog (ss)
@@ -88,9 +93,27 @@ golden_probe() {
   export PROBE_SRC CLIENT
 }
 
-# golden_setup: inside the namespace: loopback up, fixed host name, a
-# resolv.conf pointing at fakedns, an empty /etc/hosts, fakedns running,
-# stray descriptors closed, the probe copied to $PUB where any uid can run it.
+# The IPv6 addresses on lo in every namespace (besides ::1): documentation
+# addresses, one with a single isolated zero group (RFC 5952 keeps it,
+# Debian's formatter compresses it: 2001:db8::1:1:1:1:1) and one with two
+# equal zero runs (the first is compressed).
+GOLDEN_IP6="2001:db8::1 2001:db8::2 2001:db8::5 2001:db8:0:1:1:1:1:1 2001:db8::1:0:0:1"
+
+# _golden_ipv6: IPv6 enabled on lo, ::1 present, GOLDEN_IP6 added (nodad:
+# usable at once).
+_golden_ipv6() {
+  local a
+  if [ "$(cat /proc/sys/net/ipv6/conf/lo/disable_ipv6 2>/dev/null)" != 0 ]; then
+    sysctl -q -w net.ipv6.conf.lo.disable_ipv6=0 >/dev/null || return 1
+  fi
+  ip -6 addr show dev lo | grep -q 'inet6 ::1/128' || ip -6 addr add ::1/128 dev lo nodad || return 1
+  for a in $GOLDEN_IP6; do ip -6 addr add "$a/128" dev lo nodad || return 1; done
+}
+
+# golden_setup: inside the namespace: loopback up with the IPv6 addresses,
+# fixed host name, a resolv.conf pointing at fakedns, an empty /etc/hosts,
+# fakedns running, stray descriptors closed, the probe copied to $PUB where
+# any uid can run it.
 golden_setup() {
   local fd
   for fd in /proc/$$/fd/*; do
@@ -99,6 +122,7 @@ golden_setup() {
     [ -e "/proc/$$/fd/$fd" ] && eval "exec $fd>&-"
   done
   ip link set lo up || return 1
+  _golden_ipv6 || return 1
   hostname golden || return 1
   chmod 755 "$T"
   mkdir -p "$T/etc"
@@ -286,14 +310,20 @@ _conn_args() { # sets CHOST CPORTARG CARGS from conn arguments
   done
 }
 
+# _mapcports: name the client ports tcpclient appended to $W/cports since
+# the last call ($CPORTn for the n-th line); _CPORTS_SEEN (per case: the
+# body runs in a subshell) counts the lines already named, so a case with
+# many connections does not rescan them all.
 _mapcports() {
   local p n=0
   [ -f "$W/cports" ] || return 0
   sed -n '1,$p' "$W/cports" >"$W/cports.seen"
   while read -r p; do
     n=$((n+1))
+    [ "$n" -le "${_CPORTS_SEEN:-0}" ] && continue
     grep -q "	\\\$CPORT$n\$" "$W/map" 2>/dev/null || _mapport "$p" "\$CPORT$n"
   done <"$W/cports.seen"
+  _CPORTS_SEEN=$n
 }
 
 # _avoid: the port numbers already named in this case, for tcpclient -A
@@ -346,9 +376,12 @@ conn_wait() {
 }
 
 identd() {
-  local i=0
+  local i=0 args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in -6) args+=(-a ::); shift;; -a) args+=(-a "$2"); shift 2;; *) break;; esac
+  done
   rm -f "$W/ident.ready"
-  $PY "$TOP/tests/fakeident.py" -l "$W/ident.log" -r "$W/ident.ready" "$@" </dev/null >/dev/null 2>"$W/ident.err" &
+  $PY "$TOP/tests/fakeident.py" -l "$W/ident.log" -r "$W/ident.ready" "${args[@]}" "$@" </dev/null >/dev/null 2>"$W/ident.err" &
   _track $!
   IDENT_PID=$!
   while [ ! -s "$W/ident.ready" ] && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
