@@ -202,7 +202,8 @@ static void pick(const struct net_ip *all, int n, struct net_ip *ip)
   *ip = all[((size_t) ts.tv_nsec ^ (size_t) getpid()) % (size_t) n];
 }
 
-int dns_ip4(const char *name, struct net_ip *ip)
+/* /etc/hosts lines of family, else its A or AAAA records; one of them */
+static int host_ip(const char *name, int family, struct net_ip *ip)
 {
   struct net_ip all[DNS_IP4MAX];
   struct in_addr numeric;
@@ -213,29 +214,26 @@ int dns_ip4(const char *name, struct net_ip *ip)
     return -1;
   }
   if (inet_aton(name, &numeric)) return 0;
-  n = hostsfile_ip4("/etc/hosts", name, all, DNS_IP4MAX);
-  if (n <= 0) n = dns_a(name, 1, all, DNS_IP4MAX);
+  if (family == AF_INET6) {
+    n = hostsfile_ip6("/etc/hosts", name, all, DNS_IP4MAX);
+    if (n <= 0) n = dns_a(name, 28, all, DNS_IP4MAX);
+  } else {
+    n = hostsfile_ip4("/etc/hosts", name, all, DNS_IP4MAX);
+    if (n <= 0) n = dns_a(name, 1, all, DNS_IP4MAX);
+  }
   if (n <= 0) return n;
   pick(all, n, ip);
   return 1;
 }
 
+int dns_ip4(const char *name, struct net_ip *ip)
+{
+  return host_ip(name, AF_INET, ip);
+}
+
 int dns_ip6(const char *name, struct net_ip *ip)
 {
-  struct net_ip all[DNS_IP4MAX];
-  struct in_addr numeric;
-  int n;
-
-  if (!name_ok(name)) {
-    errno = EPROTO;
-    return -1;
-  }
-  if (inet_aton(name, &numeric)) return 0;
-  n = hostsfile_ip6("/etc/hosts", name, all, DNS_IP4MAX);
-  if (n <= 0) n = dns_a(name, 28, all, DNS_IP4MAX);
-  if (n <= 0) return n;
-  pick(all, n, ip);
-  return 1;
+  return host_ip(name, AF_INET6, ip);
 }
 
 int dns_ip_match(const char *name, const struct net_ip *ip)

@@ -62,28 +62,13 @@ grep -v '^:allow' "$DATA/ipv6.rules" >"$W/nodefault.rules"
 rules_diff "tcprules6: ipv6.rules without a default" "$W/nodefault.rules"
 
 # 2. decisions over the ladder matrix: ours reads the same environment
-check_matrix() {
-  cdb=$1 what=$2 bad= n=0
-  for ip in - '' 2001:db8::1 2001:db8::2 2001:db8::7 2001:db8:1::5 \
-            2001:db8:2::1 2001:1::1 2002::1 ::1 ::2 :: ::ffff:10.1.2.3 \
-            ::ffff:10.1.2.4 ::ffff:10.9.9.9 ::ffff:11.1.1.1 1.2.3.4 1.2.9.9 \
-            fe80::1 2001:db8:0:1:1:1:1:1 2001:db8:0:1:1:1:1:2; do
-    for host in - '' h6.example.com x.example.com; do
-      for info in - '' joe; do
-        set -- env -u TCPREMOTEIP -u TCPREMOTEHOST -u TCPREMOTEINFO
-        [ "$ip" = - ] || set -- "$@" "TCPREMOTEIP=$ip"
-        [ "$host" = - ] || set -- "$@" "TCPREMOTEHOST=$host"
-        [ "$info" = - ] || set -- "$@" "TCPREMOTEINFO=$info"
-        a=$("$@" "$OCHECK" "$cdb" 2>&1; echo "rc=$?")
-        b=$("$@" "$CHECK" "$cdb" 2>&1; echo "rc=$?")
-        n=$((n + 1))
-        [ "$a" = "$b" ] || bad="$bad [ip=$ip host=$host info=$info]"
-      done
-    done
-  done
-  if [ -z "$bad" ]; then ok "tcprulescheck6: $what: $n environments identical"
-  else notok "tcprulescheck6: $what" "differs for$bad"; fi
-}
+MATRIX_IPS='- @ 2001:db8::1 2001:db8::2 2001:db8::7 2001:db8:1::5
+  2001:db8:2::1 2001:1::1 2002::1 ::1 ::2 :: ::ffff:10.1.2.3
+  ::ffff:10.1.2.4 ::ffff:10.9.9.9 ::ffff:11.1.1.1 1.2.3.4 1.2.9.9
+  fe80::1 2001:db8:0:1:1:1:1:1 2001:db8:0:1:1:1:1:2'
+MATRIX_HOSTS='- @ h6.example.com x.example.com'
+MATRIX_LABEL=tcprulescheck6
+. "$TOP/tests/tcprules/matrix.sh"
 "$ORULES" "$W/v6.cdb" "$W/v6.tmp" <"$DATA/ipv6.rules"
 check_matrix "$W/v6.cdb" "ipv6.rules"
 "$ORULES" "$W/v6nd.cdb" "$W/v6nd.tmp" <"$W/nodefault.rules"

@@ -1,27 +1,10 @@
 # Sourced by suite-20-tcprules.sh: tcprulescheck against the oracle over a
 # matrix of environments, plus the intended differences of Appendix A.
 
-# check_matrix CDB WHAT: every combination of TCPREMOTEIP/HOST/INFO unset,
-# empty or set gives the same stdout, stderr and exit code
-check_matrix() {
-  cdb=$1 what=$2 bad= n=0
-  for ip in - '' 1.2.3.4 10.1.3.7 1.2.250.9 127.0.0.1 9.9.9.9 3.3.3.3 8.8.8.8; do
-    for host in - '' h.example.com x.example.com X.EXAMPLE.COM a.b.c .; do
-      for info in - '' joe; do
-        set -- env -u TCPREMOTEIP -u TCPREMOTEHOST -u TCPREMOTEINFO
-        [ "$ip" = - ] || set -- "$@" "TCPREMOTEIP=$ip"
-        [ "$host" = - ] || set -- "$@" "TCPREMOTEHOST=$host"
-        [ "$info" = - ] || set -- "$@" "TCPREMOTEINFO=$info"
-        a=$("$@" "$OCHECK" "$cdb" 2>&1; echo "rc=$?")
-        b=$("$@" "$CHECK" "$cdb" 2>&1; echo "rc=$?")
-        n=$((n + 1))
-        [ "$a" = "$b" ] || bad="$bad [ip=$ip host=$host info=$info]"
-      done
-    done
-  done
-  if [ -z "$bad" ]; then ok "tcprulescheck: $what: $n environments identical"
-  else notok "tcprulescheck: $what" "differs for$bad"; fi
-}
+MATRIX_IPS='- @ 1.2.3.4 10.1.3.7 1.2.250.9 127.0.0.1 9.9.9.9 3.3.3.3 8.8.8.8'
+MATRIX_HOSTS='- @ h.example.com x.example.com X.EXAMPLE.COM a.b.c .'
+MATRIX_LABEL=tcprulescheck
+. "$DATA/matrix.sh"
 
 for f in matrix nodefault mixed; do
   "$ORULES" "$W/$f.cdb" "$W/$f.tmp" <"$DATA/$f.rules"
