@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 if [ "${1:-}" != inner ]; then
   [ -x "$BIN/tcpserver" ] || { notok "built tcpserver" "missing $BIN/tcpserver"; exit 0; }
-  O6=$("$TOP/tests/oracle6.sh" "$T/oracle6")/usr/bin || { notok "Debian's ucspi-tcp-ipv6 unpacked" "tests/oracle6.sh failed"; exit 0; }
+  O6=$("$TOP/tests/oracle6.sh" "$T/oracle6") || { notok "Debian's ucspi-tcp-ipv6 unpacked" "tests/oracle6.sh failed"; exit 0; }
   unshare -n true 2>/dev/null || { notok "private network namespace" "unshare -n failed"; exit 0; }
   O6=$O6 unshare -n "$(cd "$(dirname "$0")" && pwd)/$(basename "$0")" inner
   exit 0
