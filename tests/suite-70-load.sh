@@ -9,9 +9,9 @@
 # so a leaked descriptor in any child counts as a failed connection.
 # N connections with the database killed, N with the rules rebuilt, N/2 +
 # N/2 with the control file rewritten by rename / in place.
-# LOAD_N (20000), LOAD_CONC (32), LOAD_SECS (150: cap of one load run).
+# LOAD_N (20000), LOAD_CONC (32), LOAD_SECS (300: cap of one load run; a run ends by count, the cap only bounds it on a loaded machine).
 . "$(dirname "$0")/lib.sh"
-N=${LOAD_N:-20000}; CONC=${LOAD_CONC:-32}; CAP=${LOAD_SECS:-150}
+N=${LOAD_N:-20000}; CONC=${LOAD_CONC:-32}; CAP=${LOAD_SECS:-300}
 LIMIT=64
 CTL=$T/sql LOG=$T/ts.log DB=$T/db
 TSPID='' DBUP='' LOOPPID='' CLIPID=''
