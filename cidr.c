@@ -46,7 +46,7 @@ int cidr_parse(const char *s, size_t len, struct net_ip *net, unsigned *bits)
   if (at) {
     while (memchr(at + 1, '@', len - (size_t) (at + 1 - s)))
       at = memchr(at + 1, '@', len - (size_t) (at + 1 - s));
-    if (at[1] == '=') return CIDR_NO;    /* info@=host */
+    if (at + 1 < s + len && at[1] == '=') return CIDR_NO; /* info@=host */
     return CIDR_INFO;
   }
   alen = (size_t) (slash - s);
