@@ -115,6 +115,16 @@ size_t cidr_fmt(char *out, const struct net_ip *net, unsigned bits)
   return n;
 }
 
+size_t cidr_bits(const struct net_ip *ip, char *out)
+{
+  unsigned i, n = maxbits(ip);
+
+  out[0] = ip->family == AF_INET6 ? '^' : '_';
+  for (i = 0; i < n; ++i) out[1 + i] = (char) ('0' + bit(ip, i));
+  out[1 + n] = 0;
+  return 1 + n;
+}
+
 void cidr_lens_add(unsigned char *lens, unsigned bits)
 {
   if (bits >= 1 && bits <= 128)

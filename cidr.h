@@ -44,6 +44,11 @@ int cidr_unkey(const char *key, size_t len, struct net_ip *net,
 /* "ADDR/N" into out (CIDR_FMTMAX bytes), ADDR RFC 5952 or dotted. */
 size_t cidr_fmt(char *out, const struct net_ip *net, unsigned bits);
 
+/* '_' or '^' then the address's 32 or 128 bits as '0' and '1' (the
+   nkey of the -S netblocks table, control-sql.example) into out
+   (CIDR_KEYMAX + 1 bytes), NUL-terminated; returns its length. */
+size_t cidr_bits(const struct net_ip *ip, char *out);
+
 /* Length sets: add /n; 1 if /n is in the set. */
 void cidr_lens_add(unsigned char *lens, unsigned bits);
 int cidr_lens_has(const unsigned char *lens, unsigned bits);
