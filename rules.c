@@ -1,6 +1,8 @@
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cidr.h"
 #include "rules.h"
 #include "cdb/cdb.h"
 
@@ -68,10 +70,51 @@ static int ladder_info(struct keybuf *k, const char *ip, size_t iplen,
   return try(arg, k->s, len);
 }
 
+/* CIDR keys of ip (a strict address text, a scope id ignored) for the
+   lengths p->lens gives, longest first */
+static int ladder_cidr(const char *ip, size_t iplen,
+                       const struct rules_probe *p)
+{
+  unsigned char lens[CIDR_LENS];
+  char text[NET_IPFMT], key[CIDR_KEYMAX];
+  const char *pct = memchr(ip, '%', iplen);
+  struct net_ip a;
+  unsigned n;
+  int r;
+
+  if (pct) iplen = (size_t) (pct - ip);
+  if (iplen >= sizeof text) return 0;
+  memcpy(text, ip, iplen);
+  text[iplen] = 0;
+  if (!net_ip_scan(text, &a)) return 0;
+  memset(lens, 0, sizeof lens);
+  r = p->lens(p->arg, a.family != AF_INET, lens);
+  if (r != 1) return r;
+  n = a.family == AF_INET ? 32 : 128;
+  cidr_key(&a, n, key);
+  for (; n >= 1; --n)
+    if (cidr_lens_has(lens, n) && (r = p->try(p->arg, key, 1 + n)) != 0)
+      return r;
+  return 0;
+}
+
 int rules_ladder(const char *ip, const char *host, const char *info,
                  int (*try)(void *arg, const char *key, size_t len),
                  void *arg)
 {
+  struct rules_probe p;
+
+  p.try = try;
+  p.lens = NULL;
+  p.arg = arg;
+  return rules_walk(ip, host, info, &p);
+}
+
+int rules_walk(const char *ip, const char *host, const char *info,
+               const struct rules_probe *p)
+{
+  int (*try)(void *, const char *, size_t) = p->try;
+  void *arg = p->arg;
   size_t iplen = strlen(ip), hostlen = host ? strlen(host) : 0, len;
   struct keybuf k;
   int r, e;
@@ -94,6 +137,7 @@ int rules_ladder(const char *ip, const char *host, const char *info,
     r = try(arg, k.s, len);
   }
   if (!r) r = ladder_ip(ip, iplen, try, arg);
+  if (!r && p->lens) r = ladder_cidr(ip, iplen, p);
   if (!r && host) r = ladder_host(&k, host, hostlen, try, arg);
   if (!r) r = try(arg, "", 0);
   if (k.s != k.small) {
@@ -135,19 +179,46 @@ static int trykey(void *arg, const char *key, size_t len)
   return cdb_read(&l->c, r->data, r->datalen, cdb_datapos(&l->c)) ? -1 : 1;
 }
 
+/* the length set our tcprules stored (cidr.h); a marker in another shape
+   (a rule keyed "_" or "^") means every length */
+static int marklens(void *arg, int v6, unsigned char *lens)
+{
+  struct lookup *l = arg;
+  size_t want = v6 ? 16 : 4;
+  char d[1 + CIDR_LENS];
+  int f = cdb_find(&l->c, v6 ? CIDR_MARK6 : CIDR_MARK4, 1);
+
+  if (f != 1) return f;
+  if (cdb_datalen(&l->c) != 1 + want
+      || cdb_read(&l->c, d, 1 + want, cdb_datapos(&l->c)) || d[0] != '/') {
+    memset(lens, 0xff, CIDR_LENS);
+    return 1;
+  }
+  memcpy(lens, d + 1, want);
+  return 1;
+}
+
 int rules_lookup(int fd, const char *ip, const char *host, const char *info,
                  struct rules_result *r)
 {
+  struct rules_probe p;
   struct lookup l;
+  struct net_ip a;
+  unsigned bits;
   int ret, e = 0;
 
   r->key = r->data = NULL;
   r->keylen = r->datalen = 0;
+  r->cidr = 0;
   if (cdb_init(&l.c, fd) == -1) return -1;
   l.r = r;
-  ret = rules_ladder(ip, host, info, trykey, &l);
+  p.try = trykey;
+  p.lens = marklens;
+  p.arg = &l;
+  ret = rules_walk(ip, host, info, &p);
   if (ret == -1) e = errno;
   cdb_free(&l.c);
+  if (ret == 1 && cidr_unkey(r->key, r->keylen, &a, &bits)) r->cidr = bits;
   if (ret != 1) rules_free(r);
   if (ret == -1) errno = e;
   return ret;

@@ -40,6 +40,7 @@ static const struct key keys[] = {
   { "ssl_ca", K_PATH, OFF(ssl_ca), 1, 4095 },
   { "ssl_verify", K_BOOL, OFF(ssl_verify), 0, 0 },
   { "connections", K_NUM, OFF(connections), 1, 64 },
+  { "netblocks", K_IDENT, OFF(netblocks), 0, 0 },
 };
 
 struct parse {
@@ -322,6 +323,6 @@ void sqlconf_free(struct sqlconf *c)
   for (i = 0; i < SQLCONF_MAXSERVERS; ++i) free(c->server[i]);
   free(c->socket); free(c->database); free(c->table); free(c->user);
   if (c->pass) { explicit_bzero(c->pass, strlen(c->pass)); free(c->pass); }
-  free(c->column); free(c->timecolumn); free(c->sets); free(c->ssl_ca);
+  free(c->column); free(c->timecolumn); free(c->netblocks); free(c->sets); free(c->ssl_ca);
   memset(c, 0, sizeof *c);
 }

@@ -23,6 +23,7 @@ struct sqlconf {
   unsigned port;                      /* default 3306 */
   char *socket;                       /* NULL: TCP */
   char *database, *table, *user, *pass, *column, *timecolumn;
+  char *netblocks;      /* NULL: no netblocks table (spec/cidr.md) */
   unsigned long time;                 /* seconds; 0 = no age limit */
   unsigned long skew;   /* seconds a row may be dated ahead; default 300 */
   unsigned retry, connect_timeout, read_timeout, connections;

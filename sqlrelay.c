@@ -8,6 +8,7 @@
 #include <mysql.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
+#include "cidr.h"
 #include "net.h"
 #include "relayip.h"
 #include "sqlconf.h"
@@ -26,6 +27,9 @@ struct keys {
   unsigned long len[RELAYIP_FORMS];
   my_bool null[RELAYIP_FORMS];
   int n;
+  char bits[CIDR_KEYMAX + 1]; /* the netblocks' key of the address */
+  unsigned long bitslen;
+  my_bool bitsnull;
 };
 
 /* One connection (to server index cur) with its prepared statements:
@@ -55,35 +59,52 @@ int sqlrelay_init(void)
 
 /* The statement for k addresses: one row of k values (k = 1 a plain
    lookup, k > 1 scalar subqueries), each the MIN over the rows of the
-   address's keys (IN: through the primary key) of 2 * answer + form,
+   address's keys (IN: through the primary key) of 4 * answer + form,
    NULL when none is in the table. answer: 1 a fresh row, a row dated
    beyond now + skew its own time (at least 2); form: 1 if the row's key
    has no ':' (for IPv6 vpopmail's transform, relayip_forms' second key:
-   the address's own text always has one). A fresh row wins over a
-   future one, the address's text over the transform. So each answer
-   keeps the exact meaning of the single lookup. malloc'd; NULL with
-   errno. */
-static char *query_text(const struct sqlconf *c, size_t k)
+   the address's own text always has one), 2 a netblock (answer 1: the
+   netblocks table, if any, through its plen index for the lengths it
+   holds, then its nkey index for each: control-sql.example). A fresh
+   row wins over a netblock, a netblock over a future row, the address's
+   text over the transform. So each answer keeps the exact meaning of
+   the single lookup. malloc'd; NULL with errno. */
+#define NOROW "9223372036854775807"
+static int one_text(const struct sqlconf *c, char *one, size_t max)
 {
-  char one[768], *q;
-  size_t i, len, n;
+  char rel[1024];
   int w;
 
   if (c->time)
-    w = snprintf(one, sizeof one, "SELECT MIN(IF(`%s` > UNIX_TIMESTAMP() + ?, "
-                 "GREATEST(CAST(`%s` AS SIGNED), 2), 1) * 2 + (LOCATE(':', `%s`) = 0)) "
+    w = snprintf(rel, sizeof rel, "SELECT MIN(IF(`%s` > UNIX_TIMESTAMP() + ?, "
+                 "GREATEST(CAST(`%s` AS SIGNED), 2), 1) * 4 + (LOCATE(':', `%s`) = 0)) "
                  "FROM `%s` WHERE `%s` IN (?, ?) AND `%s` > UNIX_TIMESTAMP() - ?",
                  c->timecolumn, c->timecolumn, c->column, c->table, c->column,
                  c->timecolumn);
   else
-    w = snprintf(one, sizeof one, "SELECT MIN(2 + (LOCATE(':', `%s`) = 0)) FROM `%s` "
+    w = snprintf(rel, sizeof rel, "SELECT MIN(4 + (LOCATE(':', `%s`) = 0)) FROM `%s` "
                  "WHERE `%s` IN (?, ?)", c->column, c->table, c->column);
+  if (w < 0 || (size_t) w >= sizeof rel) return -1;
+  if (!c->netblocks) return snprintf(one, max, "%s", rel);
+  return snprintf(one, max, "NULLIF(LEAST(COALESCE((%s), " NOROW "), "
+                  "COALESCE((SELECT MIN(6) FROM `%s` n JOIN (SELECT DISTINCT plen "
+                  "FROM `%s`) l ON n.plen = l.plen WHERE n.nkey = LEFT(?, l.plen + 1) "
+                  "AND (n.expires IS NULL OR n.expires > UNIX_TIMESTAMP())), " NOROW
+                  ")), " NOROW ")", rel, c->netblocks, c->netblocks);
+}
+
+static char *query_text(const struct sqlconf *c, size_t k)
+{
+  char one[2048], *q;
+  size_t i, len, n;
+  int w = one_text(c, one, sizeof one), plain = !c->netblocks && k == 1;
+
   if (w < 0 || (size_t) w >= sizeof one) { errno = EINVAL; return NULL; }
   len = (size_t) w;
-  n = k == 1 ? len + 1 : sizeof "SELECT " + k * (len + 4);
+  n = plain ? len + 1 : sizeof "SELECT " + k * (len + 4);
   q = malloc(n);
   if (!q) return NULL;
-  if (k == 1) { memcpy(q, one, len + 1); return q; }
+  if (plain) { memcpy(q, one, len + 1); return q; }
   memcpy(q, "SELECT ", 7);
   for (i = 0, n = 7; i < k; ++i) {
     if (i) { q[n++] = ','; q[n++] = ' '; }
@@ -191,7 +212,7 @@ static int lost(unsigned e)
    has a time column */
 static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
 {
-  MYSQL_BIND param[(RELAYIP_FORMS + 2) * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
+  MYSQL_BIND param[(RELAYIP_FORMS + 3) * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
   size_t i, j, p = 0;
 
   memset(param, 0, sizeof param);
@@ -212,6 +233,13 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
       param[p].buffer_type = MYSQL_TYPE_LONGLONG;
       param[p++].buffer = &r->age;
     }
+    if (r->c->netblocks) {
+      param[p].buffer_type = MYSQL_TYPE_STRING;
+      param[p].buffer = r->ip[i].bits;
+      param[p].buffer_length = sizeof r->ip[i].bits;
+      param[p].is_null = &r->ip[i].bitsnull;
+      param[p++].length = &r->ip[i].bitslen;
+    }
     result[i].buffer_type = MYSQL_TYPE_LONGLONG;
     result[i].buffer = &r->one[i];
     result[i].buffer_length = sizeof r->one[i];
@@ -228,7 +256,8 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
    ask one by one, and try again a minute later. */
 static int prepare(struct sqlrelay *r, size_t k, struct sqlrelay_answer *a)
 {
-  unsigned long want = k * (RELAYIP_FORMS + (r->c->time ? 2 : 0));
+  unsigned long want = k * (RELAYIP_FORMS + (r->c->time ? 2 : 0)
+                            + (r->c->netblocks ? 1 : 0));
   char *q;
   MYSQL_STMT *st;
   unsigned e;
@@ -299,9 +328,10 @@ static int connect_to(struct sqlrelay *r, int i, struct sqlrelay_answer *a)
 static int decode(struct sqlrelay *r, size_t i, long long v, int *res,
                   struct sqlrelay_answer *a)
 {
-  long long answer = v / 2;
+  long long answer = v / 4, form = v % 4;
 
-  r->matched[i] = (v & 1) && r->ip[i].n > 1;
+  if (form == 3 || (form == 2 && (answer != 1 || !r->c->netblocks))) return -1;
+  r->matched[i] = form == 2 ? SQLRELAY_NETBLOCK : form == 1 && r->ip[i].n > 1;
   if (answer == 1) *res = SQLRELAY_RELAY;
   else if (answer >= 2 && r->c->time) {
     *res = SQLRELAY_FUTURE;
@@ -361,6 +391,7 @@ static int query(struct sqlrelay *r, size_t n, int *res, struct sqlrelay_answer 
     for (i = n; i < k; ++i) {
       memset(&r->ip[i], 0, sizeof r->ip[i]);
       memset(r->ip[i].null, 1, sizeof r->ip[i].null);
+      r->ip[i].bitsnull = 1;
     }
     result = run(r, k, pad, a);
     if (result == 0) memcpy(res, pad, n * sizeof *res);
@@ -425,6 +456,17 @@ int sqlrelay_ip_ok(const char *ip)
   return relayip_forms(ip, forms) > 0;
 }
 
+/* the address as the netblocks' nkey column spells it (mapped: IPv4) */
+static void netbits(struct keys *k, const char *ip)
+{
+  struct net_ip a;
+
+  k->bitsnull = !net_ip_scan(ip, &a);
+  if (k->bitsnull) { k->bitslen = 0; return; }
+  net_ip_unmap(&a);
+  k->bitslen = cidr_bits(&a, k->bits);
+}
+
 int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
                          int *res, struct sqlrelay_answer *a)
 {
@@ -445,6 +487,7 @@ int sqlrelay_lookup_many(struct sqlrelay *r, const char *const *ips, size_t n,
       k->null[j] = (int) j >= k->n;
       k->len[j] = (int) j < k->n ? strlen(k->key[j]) : 0;
     }
+    netbits(k, ips[i]);
   }
   r->age = (long long)c->time;
   r->skew = (long long)c->skew;
@@ -478,11 +521,64 @@ int sqlrelay_lookup(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *
 
   if (sqlrelay_lookup_many(r, &ip, 1, &res, a) < 0) return -1;
   a->result = res;
-  if (res != SQLRELAY_NORELAY) {
+  a->netblock = res == SQLRELAY_RELAY && r->matched[0] == SQLRELAY_NETBLOCK;
+  if (res != SQLRELAY_NORELAY && !a->netblock) {
     const char *key = r->ip[0].key[r->matched[0]];
     memcpy(a->matched, key, strlen(key) + 1);
   }
   return res;
+}
+
+/* the statement of sqlrelay_netblocks (bits: '0'/'1' only, no quoting) */
+static int netblocks_text(const struct sqlconf *c, const char *bits, char *q,
+                          size_t max)
+{
+  if (!bits)
+    return snprintf(q, max, "SELECT net, 2 FROM `%s` WHERE plen IS NULL "
+                    "OR nkey IS NULL ORDER BY net", c->netblocks);
+  return snprintf(q, max, "SELECT n.net, IF(n.expires IS NULL OR n.expires > "
+                  "UNIX_TIMESTAMP(), 0, 1) FROM `%s` n JOIN (SELECT DISTINCT plen "
+                  "FROM `%s`) l ON n.plen = l.plen WHERE n.nkey = LEFT('%s', "
+                  "l.plen + 1) ORDER BY n.plen DESC, n.net", c->netblocks,
+                  c->netblocks, bits);
+}
+
+long sqlrelay_netblocks(struct sqlrelay *r, const char *ip,
+                        void (*fn)(void *arg, const char *net, int state),
+                        void *arg, struct sqlrelay_answer *a)
+{
+  struct keys k;
+  char q[1024];
+  MYSQL_RES *res;
+  MYSQL_ROW row;
+  long n = 0;
+  size_t i;
+  int w;
+
+  if (!r->c->netblocks) return 0;
+  if (ip) {
+    netbits(&k, ip);
+    if (k.bitsnull) { setwhy(r, a, 0, "bad client address"); return -1; }
+  }
+  w = netblocks_text(r->c, ip ? k.bits : NULL, q, sizeof q);
+  if (w < 0 || (size_t) w >= sizeof q) { setwhy(r, a, 0, "names too long"); return -1; }
+  for (i = 0; r->cur < 0 && i < r->c->nservers; ++i) {
+    setserver(a, r->c->server[i]);
+    if (connect_to(r, (int) i, a) < 0) continue;
+  }
+  if (r->cur < 0) return -1;
+  if (mysql_real_query(r->m, q, (unsigned long) w) || !(res = mysql_store_result(r->m))) {
+    mysqlwhy(r, NULL, a);
+    return -1;
+  }
+  while ((row = mysql_fetch_row(res)) != NULL) {
+    fn(arg, row[0] ? row[0] : "", row[1] && row[1][0] == '2' ? SQLRELAY_NB_BAD
+                                  : row[1] && row[1][0] == '1' ? SQLRELAY_NB_EXPIRED
+                                  : SQLRELAY_NB_OK);
+    ++n;
+  }
+  mysql_free_result(res);
+  return n;
 }
 
 /* The writing side: one server at a time, the caller tries them in

@@ -18,6 +18,8 @@ struct sqlrelay_answer {
   long long future;        /* the time of the last row dated in the future */
   char matched[64];        /* sqlrelay_lookup: the key of the row that
                               answered (relay or future), else empty */
+  int netblock;            /* sqlrelay_lookup: 1 if a netblock relayed
+                              (sqlrelay_netblocks names it) */
 };
 
 /* Once, before any thread starts. 0 ok, -1 error. */
@@ -79,6 +81,20 @@ int sqlrelay_write(struct sqlrelay *r, size_t server, const char *ip,
 long long sqlrelay_expire(struct sqlrelay *r, size_t server, unsigned long age,
                           unsigned long limit, char *key, size_t keymax,
                           int *more, struct sqlrelay_answer *a);
+
+/* The netblocks table (control file key netblocks; spec/cidr.md), for
+   sqlrelaycheck: with ip, fn(arg, net, state) for each row whose network
+   holds ip, longest first; with ip NULL, for each row that is not a
+   network. state: SQLRELAY_NB_OK (relays), _EXPIRED, _BAD. Over the
+   connection of the last lookup, else the first server that answers.
+   The rows listed, or -1 (a->why). */
+#define SQLRELAY_NETBLOCK 2      /* internal: the form of a netblock hit */
+#define SQLRELAY_NB_OK 0
+#define SQLRELAY_NB_EXPIRED 1
+#define SQLRELAY_NB_BAD 2
+long sqlrelay_netblocks(struct sqlrelay *r, const char *ip,
+                        void (*fn)(void *arg, const char *net, int state),
+                        void *arg, struct sqlrelay_answer *a);
 
 void sqlrelay_free(struct sqlrelay *r);
 

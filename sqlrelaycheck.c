@@ -29,6 +29,7 @@ static void show(const struct sqlconf *c)
   printf("time %lu\nskew %lu\nretry %u\nconnect_timeout %u\nread_timeout %u\n",
          c->time, c->skew, c->retry, c->connect_timeout, c->read_timeout);
   printf("connections %u\n", c->connections);
+  if (c->netblocks) printf("netblocks %s\n", c->netblocks);
   for (s = c->sets; s < c->sets + c->setslen; s += strlen(s) + 1)
     printf("set %s\n", s);
   if (c->ssl_ca)
@@ -60,10 +61,38 @@ static void keys(char *out, size_t max, const char *ip, const struct sqlrelay_an
   snprintf(out, max, " (asked %s%s%s)", forms[0], n > 1 ? ", " : "", n > 1 ? forms[1] : "");
 }
 
+/* the first netblock that relays (the longest), sanitised, into arg */
+static void firstnet(void *arg, const char *net, int state)
+{
+  char *out = arg;
+  size_t i;
+
+  if (state != SQLRELAY_NB_OK || out[0]) return;
+  for (i = 0; net[i] && i < NET_IPFMT + 8; ++i)
+    out[i] = net[i] > 0x20 && net[i] < 0x7f ? net[i] : '?';
+  out[i] = 0;
+}
+
+/* " (netblock NET)" when a netblock relayed */
+static void netblock(struct sqlrelay *r, char *out, size_t max, const char *ip,
+                     struct sqlrelay_answer *a)
+{
+  char net[NET_IPFMT + 16];
+  struct sqlrelay_answer b;
+
+  out[0] = net[0] = 0;
+  if (!a->netblock) return;
+  if (sqlrelay_netblocks(r, ip, firstnet, net, &b) < 0)
+    snprintf(out, max, " (netblock unknown: %s)", b.why);
+  else
+    snprintf(out, max, " (netblock %s)", net);
+}
+
 /* relay IP server NAME 0.41 ms | no relay ... | error ...: cause
    | no relay ...: dated in the future: row T, now N; IPv6: IP (as KEY) */
-static void answer(const char *ip, const struct sqlrelay_answer *a)
+static void answer(struct sqlrelay *r, const char *ip, struct sqlrelay_answer *a)
 {
+  char nb[2 * NET_IPFMT + sizeof a->why];
   const char *what = a->result == SQLRELAY_RELAY ? "relay"
                      : a->result < 0 ? "error" : "no relay";
   char why[sizeof a->why + 80], as[2 * NET_IPFMT + 16];
@@ -74,6 +103,8 @@ static void answer(const char *ip, const struct sqlrelay_answer *a)
   else
     snprintf(why, sizeof why, "%s", a->result < 0 ? a->why : "");
   keys(as, sizeof as, ip, a);
+  netblock(r, nb, sizeof nb, ip, a);
+  if (nb[0]) snprintf(as, sizeof as, "%s", nb);
   printf("%s %s%s server %s %lu.%02lu ms%s%s\n", what, ip, as, a->server,
          a->usec / 1000, (a->usec % 1000) / 10, why[0] ? ": " : "", why);
   fflush(stdout);
@@ -87,7 +118,7 @@ static int fromargs(struct sqlrelay *r, char **argv)
     if (!goodip(*argv, ip)) msg_fatal(100, "bad address", NULL);
     if (sqlrelay_lookup(r, ip, &a) < 0)
       msg_fatal(111, "server ", a.server, ": ", a.why, NULL);
-    answer(ip, &a);
+    answer(r, ip, &a);
   }
   return 0;
 }
@@ -103,9 +134,23 @@ static int fromstdin(struct sqlrelay *r)
     if (!line[0]) continue;
     if (!goodip(line, ip)) { printf("bad address\n"); fflush(stdout); code = 100; continue; }
     if (sqlrelay_lookup(r, ip, &a) < 0 && !code) code = 111;
-    answer(ip, &a);
+    answer(r, ip, &a);
   }
   return code;
+}
+
+static void badrow(void *arg, const char *net, int state)
+{
+  char t[80];
+  size_t i;
+
+  (void) arg;
+  (void) state;
+  for (i = 0; net[i] && i + 4 < sizeof t; ++i)
+    t[i] = net[i] >= 0x20 && net[i] < 0x7f ? net[i] : '?';
+  if (net[i]) memcpy(t + i, "...", 3), i += 3;
+  t[i] = 0;
+  msg_warn("netblocks row is not a network, it never matches: ", t, NULL);
 }
 
 int main(int argc, char **argv)
@@ -129,6 +174,11 @@ int main(int argc, char **argv)
   if (!r) msg_fatal(111, "out of memory", NULL);
   if (!strcmp(argv[1], "-")) code = fromstdin(r);
   else code = fromargs(r, argv + 1);
+  if (c.netblocks) {
+    struct sqlrelay_answer a;
+    if (sqlrelay_netblocks(r, NULL, badrow, NULL, &a) < 0)
+      msg_warn("unable to list bad netblocks rows: ", a.why, NULL);
+  }
   sqlrelay_free(r);
   sqlconf_free(&c);
   return code;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cdb/cdb_make.h"
+#include "cidr.h"
 #include "errstr.h"
 #include "msg.h"
 #include "rulekey.h"
@@ -15,6 +16,9 @@
 static const char *fncdb;
 static const char *fntmp;
 static struct cdb_make cm;
+/* the CIDR lengths stored, '/' first (the markers' data, cidr.h) */
+static char lens4[1 + 4] = "/", lens6[1 + CIDR_LENS] = "/";
+static int any4, any6;
 
 _Noreturn static void die_nomem(void)
 {
@@ -138,6 +142,40 @@ static void addrule(struct store *st, const struct rulesparse_rule *r,
   free(key);
 }
 
+static void addcidr(const struct net_ip *net, unsigned bits,
+                    const struct rulesparse_rule *r, const char *data)
+{
+  char key[CIDR_KEYMAX];
+  size_t klen = cidr_key(net, bits, key);
+
+  if (key[0] == '^') {
+    cidr_lens_add((unsigned char *) lens6 + 1, bits);
+    any6 = 1;
+  } else {
+    cidr_lens_add((unsigned char *) lens4 + 1, bits);
+    any4 = 1;
+  }
+  if (cdb_make_add(&cm, key, klen, data, r->datalen) == -1) die_write();
+}
+
+static void addmarks(void)
+{
+  if (any4 && cdb_make_add(&cm, CIDR_MARK4, 1, lens4, sizeof lens4) == -1)
+    die_write();
+  if (any6 && cdb_make_add(&cm, CIDR_MARK6, 1, lens6, sizeof lens6) == -1)
+    die_write();
+}
+
+static const char *cidrwhy(int c)
+{
+  switch (c) {
+  case CIDR_BADADDR: return "not an IPv4 or IPv6 network: ";
+  case CIDR_BADLEN: return "invalid prefix length: ";
+  case CIDR_INFO: return "a CIDR rule takes no info@: ";
+  }
+  return NULL;
+}
+
 /* buffers for one line of len bytes: its data and its stored key */
 struct bufs {
   char *data;
@@ -161,7 +199,9 @@ static void doline(const char *line, size_t len, struct bufs *b)
   struct rulesparse_rule r;
   struct rulesparse_range rg;
   struct store st;
-  int p;
+  struct net_ip net;
+  unsigned bits;
+  int p, c;
 
   len = rulesparse_trim(line, len);
   bufs_fit(b, len);
@@ -170,7 +210,16 @@ static void doline(const char *line, size_t len, struct bufs *b)
   st.key = b->key;
   st.warned = 0;
   p = rulesparse_line(line, len, &r, b->data, RULESPARSE_DATAMAX(len));
-  if (p == RULESPARSE_RULE && rulesparse_range(r.addr, r.addrlen, &rg) == -1) {
+  if (p == RULESPARSE_RULE
+      && (c = cidr_parse(r.addr, r.addrlen, &net, &bits)) != CIDR_NO) {
+    if (c != CIDR_OK) {
+      warnline(&st, cidrwhy(c));
+      p = RULESPARSE_ERROR;
+    } else {
+      addcidr(&net, bits, &r, b->data);
+      return;
+    }
+  } else if (p == RULESPARSE_RULE && rulesparse_range(r.addr, r.addrlen, &rg) == -1) {
     if (memchr(r.addr, ':', r.addrlen))
       warnline(&st, "a range works only in a dotted IPv4 part: ");
     p = RULESPARSE_ERROR;
@@ -197,6 +246,7 @@ int main(int argc, char **argv)
     msg_fatal(111, "unable to create ", fntmp, ": ", errstr(errno), NULL);
   if (cdb_make_start(&cm, fd) == -1) die_write();
   while (input_line(&in, &line, &len)) doline(line, len, &b);
+  addmarks();
   if (cdb_make_finish(&cm) == -1 || fsync(fd) == -1 || close(fd) == -1)
     die_write();
   if (rename(fntmp, fncdb) == -1)

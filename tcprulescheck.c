@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cidr.h"
 #include "errstr.h"
 #include "msg.h"
 #include "net.h"
@@ -78,6 +79,19 @@ static const char *remoteip(char *buf)
   return buf;
 }
 
+/* a CIDR hit as the rule it came from (10.2.3.0/24), else the key */
+static void rulename(struct out *o, const struct rules_result *r)
+{
+  char text[CIDR_FMTMAX];
+  struct net_ip net;
+  unsigned bits;
+
+  if (r->cidr && cidr_unkey(r->key, r->keylen, &net, &bits))
+    out_put(o, text, cidr_fmt(text, &net, bits));
+  else
+    out_put(o, r->key, r->keylen);
+}
+
 int main(int argc, char **argv)
 {
   struct rules_result r;
@@ -99,7 +113,7 @@ int main(int argc, char **argv)
   o.denied = 0;
   if (found) {
     out_puts(&o, "rule ");
-    out_put(&o, r.key, r.keylen);
+    rulename(&o, &r);
     out_puts(&o, ":\n");
     rules_entries(r.data, r.datalen, entry, &o);
     rules_free(&r);

@@ -4,8 +4,12 @@
    bytes. flags & 1: host unknown (NULL); & 2: info unknown; & 12 picks the
    cdb: 0 a fixed cdb with a default rule, 4 the same without one, else
    the remaining input (zero-padded to 2048 bytes when & 16).
-   The ladder is compared with an independent model of spec 3.2, and a hit
-   in a fixed cdb with the first model key that the cdb holds. */
+   The ladder (rules_walk, every CIDR length) is compared with an
+   independent model of spec 3.2 plus the CIDR stage of spec/cidr.md
+   (ucspi-tcp6's keys, /32 or /128 down to /1), and a hit in a fixed cdb
+   (CIDR rules and their markers included) with the first model key that
+   the cdb holds. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include "fuzz.h"
 #include "cdb/cdb_make.h"
@@ -30,6 +34,12 @@ static const struct rec fixed[] = {
   R("joe@::1", "+WHO=joe6\0"),
   R("::ffff:1.2.", "+MAPPED=1\0"),
   R("::", "+V6=dcolon\0"),
+  R("_0000e0g0", "+NET=10/8\0"),                      /* 10.0.0.0/8 */
+  R("_0000e0g0000000o0000000wx", "D\0"),               /* 10.2.3.0/24 */
+  R("_a", "+NET=/1\0"),                                /* 128.0.0.0/1 */
+  R("^00`000000000000a0000bc0de0fgh000", "+NET=v6\0"), /* 2001:db8::/32 */
+  R("_", "/\x81\0\x80\0"),       /* markers: lengths 1, 8, 24 */
+  R("^", "/\0\0\0\x80\0\0\0\0\0\0\0\0\0\0\0\0"), /* 32 */
   R("", "D\0"),                        /* default rule, cdb 0 only */
 };
 #define NFIXED (sizeof fixed / sizeof fixed[0])
@@ -71,6 +81,38 @@ static void add(struct keys *k, const char *a, size_t al, const char *b,
   ++k->n;
 }
 
+/* the CIDR keys of ip (an address as inet_pton takes it, a scope id
+   dropped), longest first */
+static void cidr(const char *ip, size_t il, struct keys *k)
+{
+  static const char b4[] = "abcdefghijklmnopqrstuvwxyz123456";
+  unsigned char a[16];
+  char text[64], key[130];
+  size_t tl = strcspn(ip, "%"), n, w, i, set = 0;
+  int v6;
+
+  (void) il;
+  if (tl >= sizeof text) return;
+  memcpy(text, ip, tl);
+  text[tl] = 0;
+  v6 = strchr(text, ':') != NULL;
+  if (inet_pton(v6 ? AF_INET6 : AF_INET, text, a) != 1) return;
+  w = v6 ? 128 : 32;
+  key[0] = v6 ? '^' : '_';
+  for (i = 0; i < w; ++i)
+    key[1 + i] = !((a[i / 8] << (i % 8)) & 0x80) ? '0'
+                 : v6 ? (char) (0x60 + set++) : b4[i];
+  for (n = w; n >= 1; --n) add(k, key, 1 + n, "", 0);
+}
+
+static int alllens(void *arg, int v6, unsigned char *set)
+{
+  (void) arg;
+  (void) v6;
+  memset(set, 0xff, 16);
+  return 1;
+}
+
 static void model(const char *ip, const char *host, const char *info,
                   struct keys *k)
 {
@@ -94,6 +136,7 @@ static void model(const char *ip, const char *host, const char *info,
   if (host) add(k, "=", 1, host, hl);
   for (j = il; j > 0; --j)
     if (ip[j - 1] == '.' || ip[j - 1] == ':') add(k, ip, j, "", 0);
+  cidr(ip, il, k);
   if (host) {
     for (j = 0; j < hl; ++j)
       if (host[j] == '.') add(k, "=", 1, host + j, hl - j);
@@ -168,6 +211,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
   struct keys want = { 0 };
   struct seen s = { { 0 }, 0, 0 };
   struct rules_result r;
+  struct rules_probe p;
   int fd, ret;
 
   if (fixedfd[0] == -1) {
@@ -175,13 +219,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     fixedfd[1] = makefixed(NFIXED - 1);
   }
   model(ip, h, in, &want);
-  FUZZ_ASSERT(rules_ladder(ip, h, in, record, &s) == 0);
+  p.try = record;
+  p.lens = alllens;
+  p.arg = &s;
+  FUZZ_ASSERT(rules_walk(ip, h, in, &p) == 0);
   FUZZ_ASSERT(s.got.n == want.n && s.got.len == want.len);
   FUZZ_ASSERT(!memcmp(s.got.s, want.s, want.len));
   free(s.got.s);
   memset(&s, 0, sizeof s);
   s.stopat = (int) (n % (want.n + 1)) + 1;  /* stops early, or never */
-  ret = rules_ladder(ip, h, in, record, &s);
+  ret = rules_walk(ip, h, in, &p);
   FUZZ_ASSERT(ret == ((size_t) s.stopat <= want.n ? 7 : 0));
   FUZZ_ASSERT(s.n == ((size_t) s.stopat <= want.n ? s.stopat : (int) want.n));
   free(s.got.s);
@@ -193,6 +240,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     if (ret == 1) {
       FUZZ_ASSERT(r.keylen == strlen(e->key) && !memcmp(r.key, e->key, r.keylen));
       FUZZ_ASSERT(r.datalen == e->dlen && !memcmp(r.data, e->data, e->dlen));
+      FUZZ_ASSERT((r.cidr != 0) == ((e->key[0] == '_' || e->key[0] == '^') && e->key[1]));
+      FUZZ_ASSERT(!r.cidr || r.cidr == r.keylen - 1);
       decode(r.data, r.datalen);
     }
     FUZZ_ASSERT(ret == 1 || (r.key == NULL && r.data == NULL));

@@ -4,12 +4,15 @@
    independent model of spec 4.2-4.4 (split at the first ':' followed by
    allow or deny, ipv6.md); rule addresses go through the range expansion
    of spec 4.3, also compared with a model, and every key through
-   rulekey_class (IPv6 keys: checked against inet_pton). The first 16
+   rulekey_class (IPv6 keys: checked against inet_pton), and through
+   cidr_parse (CIDR rules, spec/cidr.md: a model built on inet_pton, the
+   masked network, its ucspi-tcp6 key decoded back). The first 16
    bytes of each line are also an IPv6 address whose text and every
    ladder prefix of it must be storable keys that can match. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include "fuzz.h"
+#include "cidr.h"
 #include "net.h"
 #include "rulekey.h"
 #include "rulesparse.h"
@@ -141,6 +144,59 @@ static void address(const char *s, size_t len)
       FUZZ_ASSERT(rulekey_canmatch(txt, j));
 }
 
+/* cidr_parse on an exact-size copy, against a model */
+static void cidrtext(const char *a0, size_t len)
+{
+  char *a = malloc(len ? len : 1), text[64], key[CIDR_KEYMAX], fmt[CIDR_FMTMAX];
+  size_t slash, at = len, i, kl;
+  unsigned char b[16];
+  unsigned long bits = 0;
+  unsigned got = 0, gb;
+  struct net_ip net, back;
+  int want, ret, v6;
+
+  if (!a) abort();
+  memcpy(a, a0, len);
+  ret = cidr_parse(a, len, &net, &got);
+  slash = find(a, 0, len, '/');
+  for (i = 0; i < len; ++i)
+    if (a[i] == '@') at = i;
+  if (slash == len || !len || a[0] == '=' || (at < len && at + 1 < len && a[at + 1] == '='))
+    want = CIDR_NO;
+  else if (at < len)
+    want = CIDR_INFO;
+  else if (slash >= sizeof text || memchr(a, 0, slash))
+    want = CIDR_BADADDR;
+  else {
+    memcpy(text, a, slash);
+    text[slash] = 0;
+    v6 = memchr(text, ':', slash) != NULL;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, text, b) != 1)
+      want = CIDR_BADADDR;
+    else if (len - slash - 1 < 1 || len - slash - 1 > 3
+             || !isdig(a + slash + 1, len - slash - 1, &bits) || bits < 1
+             || bits > (v6 ? 128u : 32u))
+      want = CIDR_BADLEN;
+    else
+      want = CIDR_OK;
+  }
+  FUZZ_ASSERT(ret == want);
+  if (ret == CIDR_OK) {
+    FUZZ_ASSERT(got == bits && net.family == (v6 ? AF_INET6 : AF_INET));
+    for (i = 0; i < (v6 ? 128u : 32u); ++i) {
+      int bit = (net.b[i / 8] >> (7 - i % 8)) & 1, orig = (b[i / 8] >> (7 - i % 8)) & 1;
+      FUZZ_ASSERT(bit == (i < bits ? orig : 0));
+    }
+    kl = cidr_key(&net, got, key);
+    FUZZ_ASSERT(kl == 1 + got && key[0] == (v6 ? '^' : '_'));
+    FUZZ_ASSERT(cidr_unkey(key, kl, &back, &gb) && gb == got && net_ip_equal(&net, &back));
+    FUZZ_ASSERT(!cidr_unkey(key, kl - 1, &back, &gb) || (kl > 2 && gb == got - 1));
+    kl = cidr_fmt(fmt, &net, got);
+    FUZZ_ASSERT(cidr_parse(fmt, kl, &back, &gb) == CIDR_OK && gb == got && net_ip_equal(&net, &back));
+  }
+  free(a);
+}
+
 static void range(const char *addr, size_t len)
 {
   struct rulesparse_range rg;
@@ -172,6 +228,7 @@ static void range(const char *addr, size_t len)
   if (!memchr(a, 0, len)) FUZZ_ASSERT(ret == want);
   FUZZ_ASSERT(ret == 1 || ret == 0 || ret == -1);
   if (ret == 0) key(a, len);
+  cidrtext(a, len);
   if (ret == 1) {
     size_t max = RULESPARSE_KEYMAX(&rg);
     char *k = malloc(max), w[8];

@@ -50,7 +50,12 @@ def seeds():
                                   (3, b"::1", b"", b"joe"),
                                   (1, b"::ffff:1.2.3.4", b"", b""),
                                   (2, b"2001:db8:1::", b"a.b.c", b""),
-                                  (0, b"::", b"", b"")]:
+                                  (0, b"::", b"", b""),
+                                  (0, b"10.2.3.4", b"", b""),
+                                  (1, b"10.9.9.9", b"", b""),
+                                  (3, b"200.1.1.1", b"", b""),
+                                  (3, b"2001:db8:5::1", b"", b""),
+                                  (7, b"10.2.3.4", b"", b"")]:
         yield "rules", "fixed%d-%s" % (flags, ip.decode().replace(":", "_") or "empty"), bytes([flags]) + ip + b"\0" + host + b"\0" + info + b"\0"
     yield "rules", "cdb", b"\x08" + b"1.2.3.4\0a.b.c\0joe\0" + full
     yield "rules", "padded", b"\x18" + b"\0\0\0" + bytes(tbl)
@@ -63,6 +68,10 @@ def seeds():
              b"2001:db8::1:allow\n2001:DB8:0:0::1:deny,A=\"x:allow\"\n2001:db8:::allow\n2001:db8::allow\n",
              b"::allow\n:::deny\n::1:allow\n::ffff:1.2.3.4:allow\n::FFFF:1.2.3.1-3:allow\n::ffff:1.2.:deny\n",
              b"joe@2001:0db8::5:allow\njoe@2001:db8::allow\n2001:0db8::allow\nfe80::1%eth0:allow\n2001:db8::/32:deny\n",
+             b"10.0.0.0/8:allow\n10.3.0.0/8:deny\n192.0.2.64/26:allow,A=\"b\"\n128.0.0.0/1:allow\n1.2.3.4/32:allow\n",
+             b"2001:db8::/32:allow\n2001:DB8::1/128:deny\n::/0:allow\n10.0.0.0/0:allow\n10.0.0.0/33:allow\n",
+             b"joe@10.0.0.0/8:allow\n=a/b:allow\n10.0.0/8:allow\n010.0.0.0/8:allow\n2001:db8::/129:allow\n::ffff:10.0.0.0/104:allow\n",
+             b"fe80::1%lo/64:allow\n10.0.0.0/008:allow\n10.0.0.0/8/8:allow\n/8:allow\n10.0.0.1-5/8:allow\njoe@=x/y:deny\n",
              b"2001:db8::1-5:allow\n1.2.3.4:bogus:allow\n::1:Allow\nfoo\n1:0:0:0:1::allow\n::ffff:0::allow\n"]
     for i, l in enumerate(lines):
         yield "rulesparse", "lines%02d" % i, l

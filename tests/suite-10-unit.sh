@@ -2,7 +2,7 @@
 # Runs every C unit test program (tests/unit_*.c, built by make testprogs).
 . "$(dirname "$0")/lib.sh"
 dir=$BIN/tests/bin
-for need in unit_cdb unit_rules unit_rulesparse unit_rulekey; do
+for need in unit_cdb unit_rules unit_rulesparse unit_rulekey unit_cidr; do
   [ -x "$dir/$need" ] || notok "$need built" "missing $dir/$need"
 done
 for p in "$dir"/unit_*; do

@@ -1,0 +1,106 @@
+#!/bin/bash
+# The -S netblocks table (spec/cidr.md Part 2): the schema of
+# control-sql.example, rows added by hand with the mariadb client; real
+# SMTP sessions (qpsmtpd under tcpserver -S ::, swaks) from IPv4 and IPv6
+# addresses of a private network namespace relay inside a netblock, not
+# outside it nor in an expired or malformed one; EXPLAIN of the lookup
+# shows the indexes; sqlrelaycheck names the netblock and lists bad rows.
+. "$(dirname "$0")/lib.sh"
+: "${MYSQL_SOCK:?}"
+SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+cd "$T" || exit 1   # qpsmtpd runs `git describe` when started in a git tree
+sq() { mariadb --no-defaults -S "$MYSQL_SOCK" -uroot -N "$@"; }
+if [ "${1:-}" != inner ]; then
+  for p in tcpserver sqlrelayd sqlrelaycheck; do
+    [ -x "$BIN/$p" ] || { notok "built $p" "missing $BIN/$p"; exit 0; }
+  done
+  "$TOP/tests/deps.sh" swaks qpsmtpd || { notok "packages installed" "apt-get failed"; exit 0; }
+  RPW='r9Read-Nb4x'
+  sed -n '/-- netblocks schema begin/,/-- netblocks schema end/p' "$TOP/control-sql.example" |
+    sed 's/^# //' | grep -v -- '^-- ' >"$T/schema.sql"
+  { cat <<EOF
+DROP DATABASE IF EXISTS nb9;
+CREATE DATABASE nb9;
+USE nb9;
+CREATE TABLE relay (ip_addr VARCHAR(39) NOT NULL, timestamp INT, PRIMARY KEY (ip_addr));
+EOF
+    cat "$T/schema.sql"
+    cat <<EOF
+CREATE USER IF NOT EXISTS 'nb9read'@'localhost' IDENTIFIED BY '$RPW';
+GRANT SELECT ON nb9.* TO 'nb9read'@'localhost';
+EOF
+  } | sq 2>"$T/db.err" || { notok "the schema of control-sql.example is created" "$(cat "$T/db.err")"; exit 0; }
+  ok "the schema of control-sql.example is created"
+  # rows by hand, as control-sql.example shows
+  sq nb9 -e "INSERT INTO relay_net (net) VALUES ('192.0.2.64/26')" &&
+  sq nb9 -e "INSERT INTO relay_net (net, expires) VALUES ('2001:db8:1::/48', UNIX_TIMESTAMP() + 3600)" &&
+  sq nb9 -e "INSERT INTO relay_net (net, expires) VALUES ('198.51.100.0/24', UNIX_TIMESTAMP() - 10),
+    ('2001:db8:2::/48', 1), ('203.0.113.0/33', NULL), ('203.0.113.0', NULL), ('bogus/8', NULL),
+    ('2001:db8:3::/129', NULL), ('10.0.0.1/31', NULL)" ||
+    { notok "rows added with the mariadb client" "insert failed"; exit 0; }
+  ok "rows added with the mariadb client"
+  same "host bits left out of the key (10.0.0.1/31)" "10.0.0.1/31 _0000101000000000000000000000000" \
+    "$(sq nb9 -e "SELECT net, nkey FROM relay_net WHERE net LIKE '10.%'" | tr '\t' ' ')"
+  umask 077
+  printf 'server localhost\nsocket %s\ndatabase nb9\nuser nb9read\npass %s\ntime 1800\nnetblocks relay_net\n' \
+    "$MYSQL_SOCK" "$RPW" >"$T/sql"
+  umask 022
+  # EXPLAIN of the statement tcpserver prepares, with 10,000 more rows
+  python3 -c '
+rows = ",".join("(\"100.%d.%d.0/24\")" % (i // 256, i % 256) for i in range(5000))
+rows += "," + ",".join("(\"2001:db8:ff:%x::/64\")" % i for i in range(5000))
+print("INSERT INTO relay_net (net) VALUES " + rows + "; ANALYZE TABLE relay_net;")' | sq nb9 >/dev/null
+  P=_11000000000000000000001001000001
+  ex=$(sq nb9 -e "EXPLAIN SELECT (SELECT MIN(6) FROM relay_net n JOIN (SELECT DISTINCT plen FROM relay_net) l ON n.plen = l.plen WHERE n.nkey = LEFT('$P', l.plen + 1) AND (n.expires IS NULL OR n.expires > UNIX_TIMESTAMP()))" 2>&1)
+  if echo "$ex" | grep -q 'Using index for group-by' && echo "$ex" | grep -qE $'\tn\tref\t.*\tnkey\t'; then
+    ok "EXPLAIN: the lengths through the plen index, the networks through nkey"
+  else notok "EXPLAIN: the lengths through the plen index, the networks through nkey" "$(echo "$ex" | tr '\n\t' '| ')"; fi
+  rows=$(echo "$ex" | awk -F'\t' '$3 == "n" {print $9}')
+  [ -n "$rows" ] && [ "$rows" -le 10 ] && ok "EXPLAIN: no scan of the 10,000 netblocks ($rows rows per length)" ||
+    notok "EXPLAIN: no scan of the 10,000 netblocks" "rows=$rows"
+  # sqlrelaycheck
+  out=$(TCPSERVER_SQL_CONTROL=$T/sql timeout 20 "$BIN/sqlrelaycheck" 192.0.2.65 2001:db8:1::9 198.51.100.7 2001:db8:2::1 192.0.2.1 100.3.4.5 10.0.0.0 2>"$T/check.err" | sed 's/ [0-9.]* ms$//')
+  same "sqlrelaycheck names the netblock that relayed" "relay 192.0.2.65 (netblock 192.0.2.64/26) server localhost
+relay 2001:db8:1::9 (netblock 2001:db8:1::/48) server localhost
+no relay 198.51.100.7 server localhost
+no relay 2001:db8:2::1 (asked 2001:db8:2::1, 2001_db8_2__1) server localhost
+no relay 192.0.2.1 server localhost
+relay 100.3.4.5 (netblock 100.3.4.0/24) server localhost
+relay 10.0.0.0 (netblock 10.0.0.1/31) server localhost" "$out"
+  same "sqlrelaycheck lists the rows that are not networks" "sqlrelaycheck: warning: netblocks row is not a network, it never matches: 2001:db8:3::/129
+sqlrelaycheck: warning: netblocks row is not a network, it never matches: 203.0.113.0
+sqlrelaycheck: warning: netblocks row is not a network, it never matches: 203.0.113.0/33
+sqlrelaycheck: warning: netblocks row is not a network, it never matches: bogus/8" "$(cat "$T/check.err")"
+  unshare -n true 2>/dev/null || { notok "private network namespace" "unshare -n failed"; exit 0; }
+  timeout 80 unshare -n "$SELF" inner
+  exit 0
+fi
+
+# --- inside the namespace -------------------------------------------------------
+TSPID=
+trap '[ -n "$TSPID" ] && kill "$TSPID" 2>/dev/null' EXIT
+ip link set lo up
+for a in 192.0.2.65 192.0.2.1 198.51.100.7; do ip addr add "$a/32" dev lo; done
+for a in 2001:db8:1::9 2001:db8:2::1 2001:db8::1; do ip addr add "$a/128" dev lo nodad; done
+QP=$("$TOP/tests/qpsmtpd.sh" "$T/qp") || { notok "qpsmtpd set up" "tests/qpsmtpd.sh failed"; exit 0; }
+TCPSERVER_SQL_CONTROL=$T/sql "$BIN/tcpserver" -1 -v -S -RHl0 :: 0 "$QP" >"$T/ts.port" 2>"$T/ts.log" &
+TSPID=$!
+PORT=$(wait_port "$T/ts.port") || { notok "tcpserver -S :: started" "no port $(cat "$T/ts.log")"; exit 0; }
+smtp() { swaks --server "$2" --port "$PORT" --local-interface "$1" --timeout 20 \
+           --from roamer@client.example --to someone@remote.example 2>&1; }
+relayed() { smtp "$@" | grep -q '^<-  250 .*recipient ok'; }
+refused() { smtp "$@" | grep -q '^<\*\* 550 Relaying denied'; }
+t() { if "$@"; then ok "$what"; else notok "$what" "$(tail -n 3 "$T/ts.log" | tr '\n' '|')"; fi; }
+what="SMTP from 192.0.2.65, in netblock 192.0.2.64/26: relays"; t relayed 192.0.2.65 192.0.2.1
+what="SMTP from 192.0.2.1, outside it: refused"; t refused 192.0.2.1 192.0.2.1
+what="SMTP from 198.51.100.7, in an expired netblock: refused"; t refused 198.51.100.7 192.0.2.1
+what="SMTP from 2001:db8:1::9, in netblock 2001:db8:1::/48: relays"; t relayed 2001:db8:1::9 2001:db8::1
+what="SMTP from 2001:db8:2::1, in an expired netblock: refused"; t refused 2001:db8:2::1 2001:db8::1
+what="SMTP from 2001:db8::1, outside every netblock: refused"; t refused 2001:db8::1 2001:db8::1
+sq nb9 -e "INSERT INTO relay_net (net) VALUES ('2001:DB8::/64')"
+sleep 1.2   # the helper shares an answer only for connections accepted before its statement
+what="a row added by hand while tcpserver runs: 2001:db8::1 relays"; t relayed 2001:db8::1 2001:db8::1
+grep -q '^tcpserver: sql [0-9]* relay 192.0.2.65 localhost$' "$T/ts.log" && ok "tcpserver logged the netblock relay" ||
+  notok "tcpserver logged the netblock relay" "$(grep sql "$T/ts.log" | tail -n 3 | tr '\n' '|')"
+same "no lookup failed" "" "$(grep -E 'warning|error' "$T/ts.log")"
+exit 0
