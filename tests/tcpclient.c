@@ -3,7 +3,8 @@
  *   tcpclient [-b srcip] [-s data] [-w file] [-P portfile] [-A avoidfile]
  *             [-t secs] [-R] host port
  *
- * Connects to host:port (IPv4 dotted quad), from srcip if given, appends its
+ * Connects to host:port (IPv4 dotted quad, or an IPv6 literal: then srcip,
+ * if given, is IPv6 too and -A is not used), from srcip if given, appends its
  * own local port to portfile, never from a local port listed in avoidfile
  * (one number per line: the golden harness lists the ports it has already
  * named, so a client port cannot be mistaken for a server's; see
@@ -64,6 +65,17 @@ static int parse_addr(const char *ip, int port, struct sockaddr_in *sa)
   return inet_pton(AF_INET, ip, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+/* an IPv6 literal: the family of host and of -b */
+static int is6(const char *ip) { return ip && strchr(ip, ':') != NULL; }
+
+static int parse_addr6(const char *ip, int port, struct sockaddr_in6 *sa)
+{
+  memset(sa, 0, sizeof *sa);
+  sa->sin6_family = AF_INET6;
+  sa->sin6_port = htons((unsigned short)port);
+  return inet_pton(AF_INET6, ip, &sa->sin6_addr) == 1 ? 0 : -1;
+}
+
 /* avoided(file, port): is port one of the numbers in file? */
 static int avoided(const char *file, unsigned port)
 {
@@ -85,9 +97,19 @@ static int avoided(const char *file, unsigned port)
 static int local_socket(const char *src, const char *avoidfile)
 {
   struct sockaddr_in la;
+  struct sockaddr_in6 la6;
   unsigned port, tries;
   int s;
 
+  if (is6(src)) {
+    if (parse_addr6(src, 0, &la6) < 0) { printf("bind: bad address\n"); return -1; }
+    s = socket(AF_INET6, SOCK_STREAM, 0);
+    if (s < 0) { perror("socket"); return -1; }
+    if (bind(s, (struct sockaddr *)&la6, sizeof la6) == 0) return s;
+    printf("bind: %s\n", strerror(errno));
+    close(s);
+    return -1;
+  }
   if (parse_addr(src ? src : "0.0.0.0", 0, &la) < 0) {
     printf("bind: bad address\n"); return -1;
   }
@@ -129,6 +151,7 @@ int main(int argc, char **argv)
   double timeout = 10, deadline;
   int opt, reset = 0, s;
   struct sockaddr_in sa;
+  struct sockaddr_in6 sa6;
   char buf[65536];
 
   while ((opt = getopt(argc, argv, "b:s:w:P:A:t:R")) != -1) {
@@ -145,21 +168,31 @@ int main(int argc, char **argv)
   }
   if (argc - optind != 2) { fprintf(stderr, "usage: tcpclient [opts] host port\n"); return 64; }
   deadline = now() + timeout;
-  s = local_socket(src, avoidfile);
-  if (s < 0) return 1;
-  if (parse_addr(argv[optind], atoi(argv[optind + 1]), &sa) < 0) {
+  if (is6(argv[optind]) && !src) {
+    s = socket(AF_INET6, SOCK_STREAM, 0);
+    if (s < 0) { perror("socket"); return 1; }
+  } else {
+    s = local_socket(src, avoidfile);
+    if (s < 0) return 1;
+  }
+  if (is6(argv[optind])) {
+    if (parse_addr6(argv[optind], atoi(argv[optind + 1]), &sa6) < 0) {
+      printf("connect: bad address\n"); return 1;
+    }
+  } else if (parse_addr(argv[optind], atoi(argv[optind + 1]), &sa) < 0) {
     printf("connect: bad address\n"); return 1;
   }
-  if (connect(s, (struct sockaddr *)&sa, sizeof sa) < 0) {
+  if (is6(argv[optind]) ? connect(s, (struct sockaddr *)&sa6, sizeof sa6) < 0
+                        : connect(s, (struct sockaddr *)&sa, sizeof sa) < 0) {
     printf("connect: %s\n", errno == ECONNREFUSED ? "connection refused" : strerror(errno));
     return 1;
   }
   if (portfile) {
-    struct sockaddr_in la;
+    struct sockaddr_in6 la;
     socklen_t ll = sizeof la;
     FILE *f = fopen(portfile, "a");
     getsockname(s, (struct sockaddr *)&la, &ll);
-    if (f) { fprintf(f, "%u\n", (unsigned)ntohs(la.sin_port)); fclose(f); }
+    if (f) { fprintf(f, "%u\n", (unsigned)ntohs(la.sin6_port)); fclose(f); }
   }
   if (reset) {
     struct linger lg = { 1, 0 };
