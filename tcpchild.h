@@ -1,6 +1,8 @@
 #ifndef TCPCHILD_H
 #define TCPCHILD_H
 
+#include "connlimit.h"
+#include "limits.h"
 #include "net.h"
 
 /* What the parent decided at startup; read-only in the child. */
@@ -21,6 +23,10 @@ struct tcpconf {
   char localport[NET_PORTFMT];
   const char *path;        /* the original $PATH, NULL if unset */
   char **argv;             /* program and its arguments */
+  /* NULL: no limit can apply (none in the environment, no -x), nothing
+     counted; else seen holds the counts the parent took at accept */
+  const struct limits *limits;
+  const struct connlimit_seen *seen;
 };
 
 /* The per-connection sequence of spec 2.2 on connection fd t, in a

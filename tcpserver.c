@@ -8,9 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "childenv.h"
+#include "connlimit.h"
 #include "dns.h"
 #include "errstr.h"
 #include "fmt.h"
+#include "limits.h"
+#include "logfield.h"
 #include "msg.h"
 #include "net.h"
 #include "relayask.h"
@@ -35,6 +38,9 @@ static unsigned long limit = 40, backlog = 20, uid, gid;
 static int printport, verbosity = 1, only4;
 static const char *ifname;   /* -I */
 static volatile unsigned long numchildren;
+static struct limits limits;
+static struct connlimit_seen seen;   /* the counts a new child inherits */
+static int counting;                 /* a limit can apply: keep the counts */
 
 /* For -S: called by the SIGCHLD reaper first; 1 means pid was not a
    connection child (no end line, no count change). */
@@ -58,7 +64,9 @@ static void sigchld(int sig)
   pid_t pid;
 
   (void) sig;
+  if (counting) connlimit_drain();
   while ((pid = waitpid(-1, &wstat, WNOHANG)) > 0) {
+    if (counting) connlimit_close(pid);
     if (reap_hook && reap_hook(pid, wstat) == 1) continue;
     fmt_ulong(p, (unsigned long) pid);
     fmt_ulong(s, (unsigned) wstat);
@@ -266,12 +274,17 @@ static void serve(int s)
     sigprocmask(SIG_BLOCK, &chld, NULL);
     if (t == -1) continue;
     if (conf.sqlrelay) relayask_poll();
+    if (counting) {
+      connlimit_drain();
+      connlimit_open(&ip, &seen);
+    }
     ++numchildren;
     printstatus();
     if (conf.sqlrelay) relayask_prefork();
     pid = _Fork();   /* no atfork work: the parent is single-threaded */
     if (pid == 0) tcpchild_run(&conf, t, &ip, port);
     if (conf.sqlrelay) relayask_forked(pid);
+    if (counting) connlimit_bind(pid);
     if (pid == -1) {
       msg_warn("dropping connection, unable to fork: ", errstr(errno), NULL);
       --numchildren;
@@ -279,6 +292,26 @@ static void serve(int s)
     }
     close(t);
   }
+}
+
+/* MAXCONNIP, MAXCONNC, MAXLOAD, DIEMSG: without them (and without -x,
+   where a rule could set them) nothing is counted */
+static void limits_start(void)
+{
+  char v[LOGFIELD_SIZE];
+  const char *bad;
+
+  if (limits_env(&limits, &bad) == -1) {
+    logfield(v, getenv(bad));
+    msg_fatal(111, "bad ", bad, " value: \"", v, "\" is not a decimal number",
+              NULL);
+  }
+  if (!limits_any(&limits) && !conf.rules) return;
+  if (connlimit_init(limit) == -1 || connlimit_share() == -1)
+    msg_fatal(111, "out of memory", NULL);
+  counting = 1;
+  conf.limits = &limits;
+  conf.seen = &seen;
 }
 
 int main(int argc, char **argv)
@@ -297,6 +330,7 @@ int main(int argc, char **argv)
   if (!*++argv) msg_usage(usage);
   conf.argv = argv;
   conf.path = getenv("PATH");
+  limits_start();
   /* the table sized here is inherited: children need not set up a heap */
   if (childenv_init(environ) == -1) msg_fatal(111, "out of memory", NULL);
   signals_catch();
