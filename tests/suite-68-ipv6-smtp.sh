@@ -68,12 +68,7 @@ TCPSERVER_SQL_CONTROL=$T/sql "$BIN/tcpserver" -1 -v -S -RHl0 -x "$T/rules.cdb" :
   >"$T/ts.port" 2>"$T/ts.log" &
 TSPID=$!
 PORT=$(wait_port "$T/ts.port") || { notok "tcpserver :: started" "no port $(cat "$T/ts.log")"; exit 0; }
-# smtp SRC SERVER
-smtp() { swaks --server "$2" --port "$PORT" --local-interface "$1" --timeout 20 \
-           --from roamer@client.example --to someone@remote.example 2>&1; }
-relayed() { smtp "$@" | grep -q '^<-  250 .*recipient ok'; }
-refused() { smtp "$@" | grep -q '^<\*\* 550 Relaying denied'; }
-t() { if "$@"; then ok "$what"; else notok "$what" "$(tail -n 3 "$T/ts.log" | tr '\n' '|')"; fi; }
+. "$TOP/tests/smtp.sh"
 
 what="IPv6 SMTP before the POP login: relaying refused (2001:db8::31)"; t refused 2001:db8::31 ::1
 popcheck() { if pop "$1" "$2"; then ok "POP3 login from $1"; else notok "POP3 login from $1" "$(cat "$T/curl.err")"; fi; }

@@ -86,11 +86,7 @@ QP=$("$TOP/tests/qpsmtpd.sh" "$T/qp") || { notok "qpsmtpd set up" "tests/qpsmtpd
 TCPSERVER_SQL_CONTROL=$T/sql "$BIN/tcpserver" -1 -v -S -RHl0 :: 0 "$QP" >"$T/ts.port" 2>"$T/ts.log" &
 TSPID=$!
 PORT=$(wait_port "$T/ts.port") || { notok "tcpserver -S :: started" "no port $(cat "$T/ts.log")"; exit 0; }
-smtp() { swaks --server "$2" --port "$PORT" --local-interface "$1" --timeout 20 \
-           --from roamer@client.example --to someone@remote.example 2>&1; }
-relayed() { smtp "$@" | grep -q '^<-  250 .*recipient ok'; }
-refused() { smtp "$@" | grep -q '^<\*\* 550 Relaying denied'; }
-t() { if "$@"; then ok "$what"; else notok "$what" "$(tail -n 3 "$T/ts.log" | tr '\n' '|')"; fi; }
+. "$TOP/tests/smtp.sh"
 what="SMTP from 192.0.2.65, in netblock 192.0.2.64/26: relays"; t relayed 192.0.2.65 192.0.2.1
 what="SMTP from 192.0.2.1, outside it: refused"; t refused 192.0.2.1 192.0.2.1
 what="SMTP from 198.51.100.7, in an expired netblock: refused"; t refused 198.51.100.7 192.0.2.1
