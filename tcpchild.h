@@ -2,7 +2,7 @@
 #define TCPCHILD_H
 
 #include "connlimit.h"
-#include "limits.h"
+#include "iplimits.h"
 #include "net.h"
 
 /* What the parent decided at startup; read-only in the child. */

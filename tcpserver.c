@@ -12,7 +12,7 @@
 #include "dns.h"
 #include "errstr.h"
 #include "fmt.h"
-#include "limits.h"
+#include "iplimits.h"
 #include "logfield.h"
 #include "msg.h"
 #include "net.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "childenv.h"
-#include "limits.h"
+#include "iplimits.h"
 #include "msg.h"
 #include "tests/unit.h"
 

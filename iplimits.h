@@ -1,5 +1,5 @@
-#ifndef LIMITS_H
-#define LIMITS_H
+#ifndef IPLIMITS_H
+#define IPLIMITS_H
 
 #include <stddef.h>
 #include "connlimit.h"

@@ -2,7 +2,7 @@
 #include <string.h>
 #include "childenv.h"
 #include "fmt.h"
-#include "limits.h"
+#include "iplimits.h"
 #include "logfield.h"
 #include "msg.h"
 
