@@ -119,12 +119,12 @@ for p in tcpserver tcprules tcprulescheck; do
 done
 check "dpkg -r: Debian's man page tcpserver.1.gz is back" \
   inroot 'cmp -s /usr/share/man/man1/tcpserver.1.gz /tmp/x/debian/usr/share/man/man1/tcpserver.1.gz'
-check "dpkg -r: no .ucspi-tcp names left" inroot '! ls /usr/bin/*.ucspi-tcp /usr/share/man/man1/*.ucspi-tcp.1.gz 2>/dev/null'
+check "dpkg -r: no .ucspi-tcp names left" inroot '! ls /usr/bin/*.ucspi-tcp /usr/share/man/man1/*.ucspi-tcp.1.gz >/dev/null 2>&1'
 same "dpkg -r: no diversions left" 0 "$(diversions)"
 check "dpkg -r: rblsmtpd still runs" rbl
 dpkgdo 'dpkg --purge ucspi-tcp-sql' "dpkg --purge ucspi-tcp-sql"
 same "purge (with ucspi-tcp): the root is as before the install" "$before" "$(changes)"
-check "purge: dpkg has no trace of ucspi-tcp-sql" inroot '! ls /var/lib/dpkg/info/ucspi-tcp-sql.* 2>/dev/null && ! dpkg -s ucspi-tcp-sql >/dev/null 2>&1'
+check "purge: dpkg has no trace of ucspi-tcp-sql" inroot '! ls /var/lib/dpkg/info/ucspi-tcp-sql.* >/dev/null 2>&1 && ! dpkg -s ucspi-tcp-sql >/dev/null 2>&1'
 
 # --- without ucspi-tcp ------------------------------------------------------------
 dpkgdo 'dpkg --purge ucspi-tcp' "dpkg --purge ucspi-tcp in the root"
@@ -136,7 +136,7 @@ for p in tcpserver tcprules tcprulescheck sqlrelayd; do
   check "without ucspi-tcp: /usr/bin/$p is ours" ours $p
 done
 check "without ucspi-tcp: the tcpserver on PATH takes -S" takes_S
-check "without ucspi-tcp: nothing at the .ucspi-tcp names" inroot '! ls /usr/bin/*.ucspi-tcp 2>/dev/null'
+check "without ucspi-tcp: nothing at the .ucspi-tcp names" inroot '! ls /usr/bin/*.ucspi-tcp >/dev/null 2>&1'
 same "without ucspi-tcp: the six diversions are there" 6 "$(diversions)"
 dpkgdo 'dpkg --purge ucspi-tcp-sql' "dpkg --purge ucspi-tcp-sql (never had ucspi-tcp)"
 same "purge (without ucspi-tcp): the root is as before the install" "$before" "$(changes)"
