@@ -66,7 +66,7 @@ fi
 for s in "$TOP"/tests/suite-*.sh; do
   [ -x "$s" ] || continue
   name=$(basename "$s" .sh)
-  case $name in suite-80-*|suite-90-*) continue;; esac
+  case $name in suite-80-*|suite-8[5-7]-*|suite-90-*) continue;; esac
   [ -n "${ASAN_SUITES:-}" ] && ! [[ $name =~ $ASAN_SUITES ]] && continue
   mkdir -p "$T/asan/$name"
   # Under the sanitizers every fork costs several times more (the shadow
