@@ -173,7 +173,31 @@ def fill(n):
 fill(int(prefill))
 t0 = time.monotonic()
 end = t0 + secs
-ts = [threading.Thread(target=writer, args=(i,)) for i in range(nwriters)]
+def whole(b):
+    """the header's tables end where the file ends (tcprules writes the
+    header last): a cdb caught half written fails this"""
+    if len(b) < 2048:
+        return False
+    h = struct.unpack_from("<512I", b, 0)
+    return min(h[0::2]) >= 2048 and max(h[2 * i] + 8 * h[2 * i + 1] for i in range(256)) == len(b)
+
+
+def monitor():
+    """20 times a second: is tcp.smtp.cdb a whole cdb right now?"""
+    while time.monotonic() < end:
+        try:
+            ok = whole(open(cdb, "rb").read())
+        except OSError:
+            ok = False
+        with mu:
+            st["cdb_samples"] += 1
+            st["cdb_broken"] += not ok
+        time.sleep(0.05)
+
+
+st.update(cdb_samples=0, cdb_broken=0)
+ts = [threading.Thread(target=monitor)]
+ts += [threading.Thread(target=writer, args=(i,)) for i in range(nwriters)]
 ts += [threading.Thread(target=client, args=(k,)) for k in range(nclients)]
 for t in ts:
     t.start()

@@ -55,6 +55,7 @@ def part_a():
          "%s (%s addresses; since the login ended: p50 %s ms, max %s ms)"
          % (g("wrong_refused"), g("wrong_ips"), g("late_p50_ms"), g("late_max_ms"))),
         ("wrong: never logged in, allowed to relay", g("wrong_allowed")),
+        ("tcp.smtp.cdb sampled 20 times a second: not a whole cdb", "%s of %s samples" % (g("cdb_broken"), g("cdb_samples"))),
         ("logins missing from the final cdb (lost, not just late)", g("lost_at_end")),
         ("connections dropped or failed (refused / reset / EOF without answer / timeout / other)",
          "%d (%s / %s / %s / %s / %s)" % (dropped, g("refused"), g("reset"), g("eof"), g("timeout"), g("other"))),
