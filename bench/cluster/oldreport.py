@@ -53,7 +53,8 @@ def part_a():
         ("SMTP connections from logged-in / never-logged-in addresses", "%s / %s" % (g("conn_logged"), g("conn_never"))),
         ("wrong: logged in (login ended before the connect), refused relay",
          "%s (%s addresses; since the login ended: p50 %s ms, max %s ms)"
-         % (g("wrong_refused"), g("wrong_ips"), g("late_p50_ms"), g("late_max_ms"))),
+         % (g("wrong_refused"), g("wrong_ips"), g("late_p50_ms"), g("late_max_ms"))
+         if g("wrong_refused") != "0" else "0"),
         ("wrong: never logged in, allowed to relay", g("wrong_allowed")),
         ("tcp.smtp.cdb sampled 20 times a second: not a whole cdb", "%s of %s samples" % (g("cdb_broken"), g("cdb_samples"))),
         ("logins missing from the final cdb (lost, not just late)", g("lost_at_end")),
