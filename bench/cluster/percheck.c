@@ -14,6 +14,7 @@
    Environment: PERCHECK_HOST (127.0.0.1), PERCHECK_PORT (3306),
    PERCHECK_USER, PERCHECK_PASS, PERCHECK_DB, PERCHECK_TABLE (relay),
    PERCHECK_TIME (1800), PERCHECK_TIMEOUT (connect/read seconds, 1). */
+#define _POSIX_C_SOURCE 200809L
 #include <mysql.h>
 #include <stdio.h>
 #include <stdlib.h>
