@@ -18,7 +18,7 @@ oldload.py DIR TCPRULES SECS WRITERS LOGINS_PER_SEC CLIENTS OPENSMTP PREFILL FRO
   "shared" (one open-smtp) or "own" (one per writer, open-smtp.N: each
   rebuild then holds only its own server's logins); PREFILL lines of
   earlier logins (10.x.y.z) are in open-smtp before the start (the logins
-  of the last 30 minutes, which vpopmail's clearopensmtp keeps), spread
+  of a relay window, which clearopensmtp has not yet removed), spread
   over the writers' files with "own"; FRONT is IP:PORT.
 Prints one line of key=value figures on stdout.
 """

@@ -36,8 +36,8 @@ def part_a():
           % (fronts, writers))
     print("Each POP login appends its line to %s open-smtp, then feeds the static rules and open-smtp to "
           "/usr/bin/tcprules tcp.smtp.cdb tcp.smtp.tmp (vpopmail's update_rules); %s writers (POP servers) "
-          "do that at once at %s logins/s in all, open-smtp holding %s earlier logins (a 30-minute window at "
-          "4/s) at the start. %s SMTP client threads connect to the front-ends in turn from a logged-in "
+          "do that at once at %s logins/s in all, open-smtp holding %s earlier logins (30 minutes of logins at this rate, "
+          "the window an hourly clearopensmtp leaves at least; the -S side's time is 1800 too) at the start. %s SMTP client threads connect to the front-ends in turn from a logged-in "
           "address (half of them the login that ended last) or from one that never logged in. A login has "
           "ended when its tcprules has returned (whatever its exit code: the POP session goes on). %s s.\n"
           % ("the shared" if opensmtp == "shared" else "its own server's", writers, logins, prefill,
@@ -50,7 +50,9 @@ def part_a():
         ("rebuild time p50 / max, ms (lines in the final rules: %s)" % g("rules_lines"),
          "%s / %s" % (g("rebuild_p50_ms"), g("rebuild_max_ms"))),
         ("tcprules failures (what it said)", "%s (%s)" % (g("rebuild_fail"), g("errors").replace("_", " "))),
-        ("SMTP connections from logged-in / never-logged-in addresses", "%s / %s" % (g("conn_logged"), g("conn_never"))),
+        ("SMTP connections from logged-in / never-logged-in addresses (per second, all)",
+         "%s / %s (%.0f)" % (g("conn_logged"), g("conn_never"),
+                             (int(g("conn_logged")) + int(g("conn_never"))) / float(g("secs")))),
         ("wrong: logged in (login ended before the connect), refused relay",
          "%s (%s addresses; since the login ended: p50 %s ms, max %s ms)"
          % (g("wrong_refused"), g("wrong_ips"), g("late_p50_ms"), g("late_max_ms"))
