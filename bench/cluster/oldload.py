@@ -38,6 +38,16 @@ durs, late_delays, wrong_ips, errs = [], [], set(), {}
 seq = [0]
 
 
+TRACE = os.environ.get("OLDLOAD_TRACE")
+
+
+def trace(what):
+    """OLDLOAD_TRACE=FILE: what happened when, for a closer look"""
+    if TRACE:
+        with open(TRACE, "a") as f:
+            f.write("%.3f %s\n" % (time.monotonic() - t0, what))
+
+
 def opensmtp(i):
     return os.path.join(d, "open-smtp" if mode == "shared" else "open-smtp.%d" % i)
 
@@ -59,6 +69,7 @@ def login(i, ip):
     p = subprocess.run([tcprules, cdb, tmp], input=static + rules,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     b = time.monotonic()
+    trace("rebuild %d %s %.3f-%.3f rc %d" % (i, ip, a - t0, b - t0, p.returncode))
     with mu:
         st["logins"] += 1
         st["rebuilds"] += 1
@@ -133,6 +144,7 @@ def client(k):
             st["conn_logged" if pick else "conn_never"] += 1
             if r in ("yes", "no"):
                 if pick and r == "no":
+                    trace("refused %s %.3f since its login" % (ip, t - ended))
                     st["wrong_refused"] += 1
                     late_delays.append(t - ended)
                     wrong_ips.add(ip)
@@ -210,6 +222,7 @@ out.update(secs="%.1f" % took, rebuilds_per_s="%.2f" % (st["rebuilds"] / took),
            rebuild_p50_ms="%.1f" % (1000 * durs[len(durs) // 2]) if durs else "n/a",
            rebuild_max_ms="%.1f" % (1000 * durs[-1]) if durs else "n/a",
            wrong_ips=len(wrong_ips), lost_at_end=lost,
+           wrong_refused_old=sum(1 for x in late_delays if x >= 1.0),
            late_p50_ms="%.0f" % (1000 * statistics.median(late_delays)) if late_delays else "n/a",
            late_max_ms="%.0f" % (1000 * max(late_delays)) if late_delays else "n/a",
            rules_lines=len(static.splitlines()) + sum(

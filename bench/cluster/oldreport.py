@@ -36,8 +36,8 @@ def part_a():
           % (fronts, writers))
     print("Each POP login appends its line to %s open-smtp, then feeds the static rules and open-smtp to "
           "/usr/bin/tcprules tcp.smtp.cdb tcp.smtp.tmp (vpopmail's update_rules); %s writers (POP servers) "
-          "do that at once at %s logins/s in all, open-smtp holding %s earlier logins (30 minutes of logins at this rate, "
-          "the window an hourly clearopensmtp leaves at least; the -S side's time is 1800 too) at the start. %s SMTP client threads connect to the front-ends in turn from a logged-in "
+          "do that at once at %s logins/s in all, open-smtp holding %s earlier logins (30 minutes of logins at this rate; "
+          "part B's relay window is 1800 s too) at the start. %s SMTP client threads connect to the front-ends in turn from a logged-in "
           "address (half of them the login that ended last) or from one that never logged in. A login has "
           "ended when its tcprules has returned (whatever its exit code: the POP session goes on). %s s.\n"
           % ("the shared" if opensmtp == "shared" else "its own server's", writers, logins, prefill,
@@ -57,6 +57,8 @@ def part_a():
          "%s (%s addresses; since the login ended: p50 %s ms, max %s ms)"
          % (g("wrong_refused"), g("wrong_ips"), g("late_p50_ms"), g("late_max_ms"))
          if g("wrong_refused") != "0" else "0"),
+        ("  of those, 1 s or more after the login ended (older than any rebuild took: the cdb in place "
+         "was half written or mixed by two writers, not just late)", g("wrong_refused_old")),
         ("wrong: never logged in, allowed to relay", g("wrong_allowed")),
         ("tcp.smtp.cdb sampled 20 times a second: not a whole cdb", "%s of %s samples" % (g("cdb_broken"), g("cdb_samples"))),
         ("logins missing from the final cdb (lost, not just late)", g("lost_at_end")),
