@@ -40,7 +40,8 @@ static const struct key keys[] = {
   { "ssl_ca", K_PATH, OFF(ssl_ca), 1, 4095 },
   { "ssl_verify", K_BOOL, OFF(ssl_verify), 0, 0 },
   { "connections", K_NUM, OFF(connections), 1, 64 },
-  { "netblocks", K_IDENT, OFF(netblocks), 0, 0 },
+  /* at most 60: NAME_len is its lengths table */
+  { "netblocks", K_IDENT, OFF(netblocks), 1, 60 },
 };
 
 struct parse {
@@ -210,7 +211,11 @@ static void setvalue(struct parse *p, const struct key *k,
     setstr(p, (char **)(void *)(base + k->off), v, len);
     return;
   case K_IDENT:
-    if (!isident(v, len)) { badvalue(p, k, v, len, "(want 1-64 of A-Z a-z 0-9 _ $)"); return; }
+    if (!isident(v, len) || (k->max && len > k->max)) {
+      badvalue(p, k, v, len, k->max ? "(want 1-60 of A-Z a-z 0-9 _ $)"
+                                     : "(want 1-64 of A-Z a-z 0-9 _ $)");
+      return;
+    }
     setstr(p, (char **)(void *)(base + k->off), v, len);
     return;
   case K_NUM:

@@ -68,7 +68,12 @@ int sqlrelay_init(void)
    holds, then its nkey index for each: control-sql.example). A fresh
    row wins over a netblock, a netblock over a future row, the address's
    text over the transform. So each answer keeps the exact meaning of
-   the single lookup. malloc'd; NULL with errno. */
+   the single lookup. The netblocks' lengths come from the small table
+   NAME_len (its family and length rows, written by the table's triggers),
+   so an address costs one nkey dive per length its family has, and no
+   temporary table: the lengths found with a GROUP BY of the plen index
+   cost several times the whole relay lookup in optimising alone.
+   malloc'd; NULL with errno. */
 #define NOROW "9223372036854775807"
 static int one_text(const struct sqlconf *c, char *one, size_t max)
 {
@@ -87,10 +92,10 @@ static int one_text(const struct sqlconf *c, char *one, size_t max)
   if (w < 0 || (size_t) w >= sizeof rel) return -1;
   if (!c->netblocks) return snprintf(one, max, "%s", rel);
   return snprintf(one, max, "NULLIF(LEAST(COALESCE((%s), " NOROW "), "
-                  "COALESCE((SELECT MIN(6) FROM `%s` n JOIN (SELECT DISTINCT plen "
-                  "FROM `%s`) l ON n.plen = l.plen WHERE n.nkey = LEFT(?, l.plen + 1) "
-                  "AND (n.expires IS NULL OR n.expires > UNIX_TIMESTAMP())), " NOROW
-                  ")), " NOROW ")", rel, c->netblocks, c->netblocks);
+                  "COALESCE((SELECT MIN(6) FROM `%s_len` l JOIN `%s` n ON n.nkey = "
+                  "LEFT(?, l.plen + 1) WHERE l.fam = LEFT(?, 1) AND (n.expires IS "
+                  "NULL OR n.expires > UNIX_TIMESTAMP())), " NOROW ")), " NOROW ")",
+                  rel, c->netblocks, c->netblocks);
 }
 
 static char *query_text(const struct sqlconf *c, size_t k)
@@ -212,7 +217,7 @@ static int lost(unsigned e)
    has a time column */
 static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
 {
-  MYSQL_BIND param[(RELAYIP_FORMS + 3) * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
+  MYSQL_BIND param[(RELAYIP_FORMS + 4) * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
   size_t i, j, p = 0;
 
   memset(param, 0, sizeof param);
@@ -239,6 +244,8 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
       param[p].buffer_length = sizeof r->ip[i].bits;
       param[p].is_null = &r->ip[i].bitsnull;
       param[p++].length = &r->ip[i].bitslen;
+      param[p] = param[p - 1];   /* again: its family */
+      ++p;
     }
     result[i].buffer_type = MYSQL_TYPE_LONGLONG;
     result[i].buffer = &r->one[i];
@@ -257,7 +264,7 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
 static int prepare(struct sqlrelay *r, size_t k, struct sqlrelay_answer *a)
 {
   unsigned long want = k * (RELAYIP_FORMS + (r->c->time ? 2 : 0)
-                            + (r->c->netblocks ? 1 : 0));
+                            + (r->c->netblocks ? 2 : 0));
   char *q;
   MYSQL_STMT *st;
   unsigned e;
@@ -534,13 +541,16 @@ static int netblocks_text(const struct sqlconf *c, const char *bits, char *q,
                           size_t max)
 {
   if (!bits)
-    return snprintf(q, max, "SELECT net, 2 FROM `%s` WHERE plen IS NULL "
-                    "OR nkey IS NULL ORDER BY net", c->netblocks);
+    return snprintf(q, max, "SELECT net, 2 FROM `%s` WHERE plen IS NULL OR nkey "
+                    "IS NULL UNION ALL SELECT DISTINCT CONCAT('/', n.plen, IF(LEFT("
+                    "n.nkey, 1) = '_', ' (IPv4)', ' (IPv6)')), 3 FROM `%s` n LEFT "
+                    "JOIN `%s_len` l ON l.fam = LEFT(n.nkey, 1) AND l.plen = n.plen "
+                    "WHERE n.nkey IS NOT NULL AND l.plen IS NULL ORDER BY 2, 1",
+                    c->netblocks, c->netblocks, c->netblocks);
   return snprintf(q, max, "SELECT n.net, IF(n.expires IS NULL OR n.expires > "
-                  "UNIX_TIMESTAMP(), 0, 1) FROM `%s` n JOIN (SELECT DISTINCT plen "
-                  "FROM `%s`) l ON n.plen = l.plen WHERE n.nkey = LEFT('%s', "
-                  "l.plen + 1) ORDER BY n.plen DESC, n.net", c->netblocks,
-                  c->netblocks, bits);
+                  "UNIX_TIMESTAMP(), 0, 1) FROM `%s_len` l JOIN `%s` n ON n.nkey = "
+                  "LEFT('%s', l.plen + 1) WHERE l.fam = LEFT('%s', 1) ORDER BY "
+                  "n.plen DESC, n.net", c->netblocks, c->netblocks, bits, bits);
 }
 
 long sqlrelay_netblocks(struct sqlrelay *r, const char *ip,
@@ -572,9 +582,9 @@ long sqlrelay_netblocks(struct sqlrelay *r, const char *ip,
     return -1;
   }
   while ((row = mysql_fetch_row(res)) != NULL) {
-    fn(arg, row[0] ? row[0] : "", row[1] && row[1][0] == '2' ? SQLRELAY_NB_BAD
-                                  : row[1] && row[1][0] == '1' ? SQLRELAY_NB_EXPIRED
-                                  : SQLRELAY_NB_OK);
+    int state = row[1] ? row[1][0] - '0' : SQLRELAY_NB_OK;
+    fn(arg, row[0] ? row[0] : "", state >= SQLRELAY_NB_OK && state <= SQLRELAY_NB_NOLEN
+                                  ? state : SQLRELAY_NB_OK);
     ++n;
   }
   mysql_free_result(res);

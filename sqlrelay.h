@@ -85,13 +85,16 @@ long long sqlrelay_expire(struct sqlrelay *r, size_t server, unsigned long age,
 /* The netblocks table (control file key netblocks; spec/cidr.md), for
    sqlrelaycheck: with ip, fn(arg, net, state) for each row whose network
    holds ip, longest first; with ip NULL, for each row that is not a
-   network. state: SQLRELAY_NB_OK (relays), _EXPIRED, _BAD. Over the
+   network (state _BAD), then for each length whose rows cannot match
+   because NAME_len lacks it (state _NOLEN, net "/24 (IPv4)"). state:
+   SQLRELAY_NB_OK (relays), _EXPIRED, _BAD, _NOLEN. Over the
    connection of the last lookup, else the first server that answers.
    The rows listed, or -1 (a->why). */
 #define SQLRELAY_NETBLOCK 2      /* internal: the form of a netblock hit */
 #define SQLRELAY_NB_OK 0
 #define SQLRELAY_NB_EXPIRED 1
 #define SQLRELAY_NB_BAD 2
+#define SQLRELAY_NB_NOLEN 3
 long sqlrelay_netblocks(struct sqlrelay *r, const char *ip,
                         void (*fn)(void *arg, const char *net, int state),
                         void *arg, struct sqlrelay_answer *a);

@@ -139,18 +139,21 @@ static int fromstdin(struct sqlrelay *r)
   return code;
 }
 
+/* arg: the netblocks table's name */
 static void badrow(void *arg, const char *net, int state)
 {
   char t[80];
   size_t i;
 
-  (void) arg;
-  (void) state;
   for (i = 0; net[i] && i + 4 < sizeof t; ++i)
     t[i] = net[i] >= 0x20 && net[i] < 0x7f ? net[i] : '?';
   if (net[i]) memcpy(t + i, "...", 3), i += 3;
   t[i] = 0;
-  msg_warn("netblocks row is not a network, it never matches: ", t, NULL);
+  if (state == SQLRELAY_NB_NOLEN)
+    msg_warn("netblocks of length ", t, " never match: ", (const char *) arg,
+             "_len lacks the length (control-sql.example: rebuild it)", NULL);
+  else
+    msg_warn("netblocks row is not a network, it never matches: ", t, NULL);
 }
 
 int main(int argc, char **argv)
@@ -176,7 +179,7 @@ int main(int argc, char **argv)
   else code = fromargs(r, argv + 1);
   if (c.netblocks) {
     struct sqlrelay_answer a;
-    if (sqlrelay_netblocks(r, NULL, badrow, NULL, &a) < 0)
+    if (sqlrelay_netblocks(r, NULL, badrow, c.netblocks, &a) < 0)
       msg_warn("unable to list bad netblocks rows: ", a.why, NULL);
   }
   sqlrelay_free(r);
