@@ -14,7 +14,7 @@
    statement runs share the next one; two, so that one slow statement
    does not hold up every lookup (measured: 1 level with 2 or up to 2.6%
    ahead with the database on the same host; 2 > 1 > 8 with it 1 ms
-   away; README, Performance) */
+   away; bench/RESULTS.md, "helper connections", 2026-11-29) */
 #define SQLCONF_CONNECTIONS 2
 
 struct sqlconf {

@@ -1,11 +1,11 @@
 #!/bin/bash
 # tests/asan.sh: builds everything with AddressSanitizer and UBSan into
-# $TOP/build-asan and re-runs every tests/suite-*.sh (except 80 fuzz and 90
-# valgrind) with BIN=$TOP/build-asan. Prints ok/FAIL lines like a suite:
-# one per suite run, one per sanitizer report. Reports are written to
-# $TOP/build-asan/reports (world-writable: children may run under -u/-g,
-# and programs started with `env -i` still find it, because the path is
-# also compiled in) and copied to $T/reports at the end.
+# $TOP/build-asan and re-runs every tests/suite-*.sh (except 80 fuzz, 85-87
+# packaging and 90 valgrind) with BIN=$TOP/build-asan. Prints ok/FAIL lines
+# like a suite: one per suite run, one per sanitizer report. Reports are
+# written to $TOP/build-asan/reports (world-writable: children may run under
+# -u/-g, and programs started with `env -i` still find it, because the path
+# is also compiled in) and copied to $T/reports at the end.
 # Needs T (a private temp dir; made if unset) and MYSQL_SOCK/MYSQL_PORT (a
 # private MariaDB is started when they are unset). ASAN_SUITES=REGEX runs
 # only the suites whose name matches.
