@@ -25,7 +25,17 @@ own() {
   primary) id=1 ro=0;;
   *) id=2 ro=1;;
   esac
-  echo "--server-id=$id --log-bin=$1/$2/bin --log-basename=$2 --read-only=$ro --bind-address=$(cat "$1/$2/addr")"
+  echo "--server-id=$id --log-bin=$1/$2/bin --log-basename=$2 --read-only=$ro --bind-address=$(cat "$1/$2/addr") --tmpdir=$1/$2/tmp"
+}
+# install DIR ROLE: the system tables, with a temporary directory of its
+# own (in a shared /tmp two bootstraps' temporary tables can collide);
+# tests/mariadb.sh start then finds them there
+install() {
+  mkdir -p "$1/$2/tmp"
+  [ -d "$1/$2/data/mysql" ] && return 0
+  mariadb-install-db --no-defaults --datadir="$1/$2/data" --user=root \
+    --auth-root-authentication-method=normal --tmpdir="$1/$2/tmp" >"$1/$2/install.log" 2>&1 ||
+    { cat "$1/$2/install.log" >&2; return 1; }
 }
 start_one() {  # DIR ROLE: start it, print its pid
   # shellcheck disable=SC2046
@@ -49,6 +59,7 @@ case $cmd in
 start)
   mkdir -p "$dir/primary" "$dir/replica" || exit 1
   echo "$3" >"$dir/primary/addr"; echo "$4" >"$dir/replica/addr"
+  install "$dir" primary && install "$dir" replica || exit 1
   port=$(freeport "$3" "$4"); [ -n "$port" ] || { echo "no free port" >&2; exit 1; }
   echo "$port" >"$dir/port"
   ppid_=$(start_one "$dir" primary) || exit 1

@@ -168,23 +168,19 @@ static void finish(struct slot *s, int eof)
   record(s, r);
 }
 
-/* 1 when the connection is over */
+/* 1 when the connection is over; one read per wake-up (level-triggered) */
 static int readable(struct slot *s)
 {
   char buf[512];
-  for (;;) {
-    ssize_t r = read(s->fd, buf, sizeof buf);
-    if (r > 0) {
-      size_t room = sizeof s->line - s->len, n = (size_t)r < room ? (size_t)r : room;
-      memcpy(s->line + s->len, buf, n); s->len += n;
-      continue;
-    }
-    if (r == 0) { finish(s, 1); return 1; }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN) return 0;
-    finish(s, 0);
-    return 1;
+  ssize_t r = read(s->fd, buf, sizeof buf);
+  if (r > 0) {
+    size_t room = sizeof s->line - s->len, n = (size_t)r < room ? (size_t)r : room;
+    memcpy(s->line + s->len, buf, n); s->len += n;
+    return 0;
   }
+  if (r == -1 && (errno == EINTR || errno == EAGAIN)) return 0;
+  finish(s, r == 0);
+  return 1;
 }
 
 static void expire(double t)
