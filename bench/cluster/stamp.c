@@ -11,6 +11,8 @@ int main(void)
   char line[4096];
   int start = 1;
 
+  setvbuf(stdout, NULL, _IOLBF, 0);
+
   while (fgets(line, sizeof line, stdin)) {
     if (start) {
       struct timespec ts;
