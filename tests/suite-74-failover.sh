@@ -95,7 +95,7 @@ echo "# primary killed after connection $killedat of 40"
 r=$(decided relay 127.0.0.21 $RA); rn=$(decided norelay 127.0.0.22 $RA)
 [ "$r" -ge 1 ] && [ "$rn" -ge 1 ] && ok "decisions came from the replica during the outage ($r relay, $rn norelay)" ||
   notok "decisions came from the replica during the outage" "$r relay, $rn norelay lines name $RA"
-same "no lookup failed" "" "$(grep -E 'sql [0-9]+ error' "$T/ts.log")"
+same "no lookup failed" "" "$(grep -E 'sql [0-9]+ error' "$T/ts.log" | head -n 3)"
 before=$(( $(decided relay 127.0.0.21 $RA) ))
 same "after the loop, still relays" relay "$(conn 127.0.0.21)"
 same "decided by the replica" $((before + 1)) "$(decided relay 127.0.0.21 $RA)"
