@@ -8,8 +8,9 @@
      address of 127.NET.0.0/16 (-l, default 20), never used before in the
      run (give each run its own NET); the login
      has ended when that connection reaches EOF after hello's line;
-   - SMTP: CONC connections in flight, round robin over the front-ends
-     (tcpserver -S, child hello: relay=yes|no). The source is, in this
+   - SMTP: CONC connections in flight, slot i always to front-end
+     i mod N (tcpserver -S, child hello: relay=yes|no), so that each
+     front-end runs at its own pace. The source is, in this
      order: a login that has just ended (fresh), else alternately an
      ended login chosen at random (old) or an address of 127.30.0.0/16
      that never logs in (unknown; -u NET, default 30).
@@ -58,7 +59,7 @@ static FILE *ev;
 static struct login *done;            /* ended logins, in order */
 static size_t ndone, adone, nfresh;   /* the last nfresh not yet probed */
 static unsigned lnet = 20, unet = 30;
-static unsigned long nlogin, nunknown, nextfe, lost, smtp, alt;
+static unsigned long nlogin, nunknown, lost, smtp, alt;
 
 static double now(void)
 {
@@ -145,7 +146,7 @@ static int open_to(struct slot *s, const struct sockaddr_in *to)
 
 static void start_smtp(struct slot *s)
 {
-  s->fe = (int)(nextfe++ % (unsigned long)nfe);
+  s->fe = (int)((size_t)(s - slots) % (size_t)nfe);
   s->loginend = 0;
   if (nfresh) {
     struct login *l = &done[ndone - nfresh--];

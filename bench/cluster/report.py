@@ -12,7 +12,7 @@ D = sys.argv[1]
 P = dict(a.split('=', 1) for a in sys.argv[2:])
 SECS, PA, RA = float(P['SECS']), P['PA'], P['RA']
 TCK = float(P['CLK_TCK'])
-PHASES = [('fe1', 1), ('fe2', 2), ('fe4', 4), ('fe8', 8), ('rfirst', 4), ('kill', 4)]
+
 DECISION = re.compile(r'^(\S+) tcpserver: (?:warning: )?sql \d+ (relay|norelay|error) (\S+) (\S+?):?(?: |$)')
 
 
@@ -99,14 +99,23 @@ def delta(s, name, key):
 
 SEEN = seen()
 STATS = stats()
+# (name, front-ends) in the order run: feN and feN.rR (round R), rfirst, kill
+PHASES = []
+for line in open(os.path.join(D, 'stats')):
+    name = line.split()[0]
+    if line.split()[1] == 'before' and name not in [n for n, _ in PHASES]:
+        m = re.match(r'fe(\d+)', name)
+        PHASES.append((name, int(m.group(1)) if m else 4))
+HEALTHY = [(n, f) for n, f in PHASES if n != 'kill']
+RATES = {}
 MARKS = marks()
 EV = {n: events(n) for n, _ in PHASES}
 
 print('## Cluster: tcpserver -S front-ends on one primary + GTID replica\n')
 print(f"{P['NPROC']} CPUs shared with other work; every program on one machine over loopback. "
       f"Each phase {SECS:g} s; POP logins (sqlrelayopen) at {P['RATE']}/s from fresh addresses, "
-      f"written to the primary; SMTP connections closed-loop, {P['CONC']} in flight per front-end, "
-      f"round robin; sources: a login that has just ended (fresh), an earlier login (old), an "
+      f"written to the primary; SMTP connections closed-loop, {P['CONC']} in flight per front-end; "
+      f"sources: a login that has just ended (fresh), an earlier login (old), an "
       f"address that never logged in (unknown). Control file: retry 5, connect/read_timeout 1, "
       f"connections 2 (default). Load averages (1/5/15 min) at each phase's end in the last table.\n")
 
@@ -130,7 +139,7 @@ print('| front-ends | cluster conn/s | per front-end conn/s | p50 / p99 ms | pri
       'primary Questions/s | Com_select per conn | primary CPU us/conn | replica CPU us/conn | '
       'Threads_connected primary / replica |')
 print('|---|---|---|---|---|---|---|---|---|---|')
-for n, f in PHASES[:5]:
+for n, f in HEALTHY:
     L, S = EV[n]
     if not S:
         print(f'| {n} | n/a |')
@@ -151,12 +160,19 @@ for n, f in PHASES[:5]:
     cpu = lambda k: 'n/a' if delta(STATS, n, k) is None else f"{delta(STATS, n, k) / TCK * 1e6 / len(okS):.0f}"
     mid = STATS.get((n, 'mid'), {})
     label = f'{f}' + (' (replica first)' if n == 'rfirst' else '')
+    if '.r' in n:
+        label += f" (round {n.split('.r')[1]})"
+    elif n != 'rfirst':
+        label += ' (round 1)'
+    RATES.setdefault(n.split('.')[0], []).append(len(okS) / secs)
     print(f"| {label} | {len(okS) / secs:.0f} | {' / '.join(f'{x:.0f}' for x in per)} | "
           f"{ms(q(lat, 0.5))} / {ms(q(lat, 0.99))} | "
           f"{'n/a' if sel is None or not dt else f'{sel / dt:.0f}'} | "
           f"{'n/a' if qs is None or not dt else f'{qs / dt:.0f}'} | "
           f"{'n/a' if sel_db is None else f'{sel_db / len(okS):.3f}'} | {cpu('Pcpu')} | {cpu('Rcpu')} | "
           f"{num(mid.get('PThreads_connected'))} / {num(mid.get('RThreads_connected'))} |")
+print('\nCluster conn/s, median over rounds: ' + '; '.join(
+    f"{k}: {st.median(v):.0f} [{min(v):.0f}-{max(v):.0f}]" for k, v in RATES.items() if k != 'rfirst'))
 print('\nCom_select per conn below 1: connections from one address at the same moment share a '
       'statement (sqlrelayd); rfirst: the replica\'s Com_select. CPU: utime+stime of each mariadbd '
       'over the phase (the replica applies the logins). Threads_connected sampled mid-phase; it '
