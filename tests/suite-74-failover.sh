@@ -10,8 +10,9 @@
 PROBE=$BIN/tests/bin/childprobe CLIENT=$BIN/tests/bin/tcpclient OPEN=$BIN/sqlrelayopen
 PA=127.0.0.2 RA=127.0.0.3   # the primary and the replica: one port, two addresses
 RPW='f7Read-q2Wm' WPW='f7Write-x9Lp'
-TSPID= REP=
+TSPID= REP= LOOP=
 cleanup() {
+  [ -n "$LOOP" ] && kill "$LOOP" 2>/dev/null
   [ -n "$TSPID" ] && kill "$TSPID" 2>/dev/null
   [ -n "$REP" ] && "$TOP/tests/replica.sh" stop "$T/rep" >/dev/null 2>&1
 }
@@ -86,7 +87,7 @@ killedat=$(wc -l <"$T/seq")
 kill -9 "$P_PID"
 i=0; while kill -0 "$P_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
 kill -0 "$P_PID" 2>/dev/null && notok "primary killed" "pid $P_PID still there" || ok "primary killed (kill -9 $P_PID)"
-wait $LOOP
+wait $LOOP; LOOP=
 n=$(wc -l <"$T/seq")
 same "all 40 connections across the kill served (none lost)" "40 0" "$n $(grep -c ' lost$' "$T/seq")"
 same "every decision right (30 relay from 127.0.0.21, 10 refused from 127.0.0.22)" "30 10" \

@@ -269,6 +269,10 @@ if tk and tb:
     print(f'| their warning lines: logins with one / addresses with more than one | {warned} / '
           f'{sum(1 for v in per_ip.values() if v > 1)} |')
     print(f'| their rows written anywhere | {written} |')
+    lst = [e for e in L if tr <= e[0] < tb]   # the primary starting
+    print(f"| logins while the primary was starting (restart to ready): attempted / succeeded / "
+          f"warned / written | {len(lst)} / {sum(1 for e in lst if e[3] == 'ok')} / "
+          f"{sum(1 for e in lst if e[2] in notrec)} / {sum(1 for e in lst if e[2] in rows)} |")
     print(f'| restart of the primary (mariadbd start to ready) | {(tb - tr) * 1000:.0f} ms |')
     print(f"| first decision by the primary after it was back (retry 5) | "
           f"{ms(min(fromprim) - tb if fromprim else None)} ms |")
