@@ -222,16 +222,20 @@ release l
 stopsrv
 
 # --- 10,000 connections: the counts come back to zero ----------------------
-# an unstripped copy of the same objects, so gdb can ask the parent
+# an unstripped copy of the same objects, connlimit.c with its debug
+# information, so gdb can read the parent's tables (reading, not calling
+# a function in the parent: gdb cannot call one on every CPU here)
 TS=
 if [ -f "$BIN/tcpserver.o" ] && command -v gdb >/dev/null &&
-   gcc -Wl,-z,now -static-pie -o "$T/tcpserver-sym" "$BIN/tcpserver.o" "$BIN/libtcp.a" -lresolv 2>/dev/null; then
+   $(head -n 1 "$TOP/conf-cc") -g -I"$TOP" -c -o "$T/connlimit-g.o" "$TOP/connlimit.c" 2>/dev/null &&
+   gcc -Wl,-z,now -static-pie -o "$T/tcpserver-sym" "$BIN/tcpserver.o" "$T/connlimit-g.o" \
+     "$BIN/libtcp.a" -lresolv 2>/dev/null; then
   TS=$T/tcpserver-sym
 fi
 # table PID: "entries children" in the parent's connlimit tables
 table() {
-  timeout 60 gdb -p "$1" -batch -ex 'print (unsigned long) connlimit_entries()' \
-    -ex 'print (unsigned long) connlimit_children()' 2>/dev/null |
+  timeout 60 gdb -p "$1" -batch -ex "print (unsigned long) 'connlimit.c'::addrs.used" \
+    -ex "print (unsigned long) 'connlimit.c'::kids.used" 2>/dev/null |
     awk '/^\$[0-9]+ = / {printf "%s%s", sep, $3; sep=" "}'
 }
 start many MAXCONNIP=3 MAXCONNC=3 HOLD=30 -- -c 40 127.0.0.1 0 "$PROG" || exit 0
