@@ -64,14 +64,13 @@ int sqlrelay_init(void)
    beyond now + skew its own time (at least 2); form: 1 if the row's key
    has no ':' (for IPv6 vpopmail's transform, relayip_forms' second key:
    the address's own text always has one), 2 a netblock (answer 1: the
-   netblocks table, if any, through its plen index for the lengths it
-   holds, then its nkey index for each: control-sql.example). A fresh
-   row wins over a netblock, a netblock over a future row, the address's
-   text over the transform. So each answer keeps the exact meaning of
-   the single lookup. The netblocks' lengths come from the small table
-   NAME_len (its family and length rows, written by the table's triggers),
-   so an address costs one nkey dive per length its family has, and no
-   temporary table: the lengths found with a GROUP BY of the plen index
+   netblocks table, if any: the lengths in use in the address's family
+   from the small table NAME_len, which the table's triggers write, then
+   the nkey index for each: control-sql.example). A fresh row wins over
+   a netblock, a netblock over a future row, the address's text over the
+   transform. So each answer keeps the exact meaning of the single
+   lookup. An address costs one nkey dive per length its family has and
+   no temporary table: the lengths found with a GROUP BY of a plen index
    cost several times the whole relay lookup in optimising alone.
    malloc'd; NULL with errno. */
 #define NOROW "9223372036854775807"
