@@ -145,13 +145,15 @@ cat >"$W/rules.txt" <<'EOF'
 :deny
 EOF
 "$RULES" "$W/rules.cdb" "$W/rules.tmp" <"$W/rules.txt" || { notok "rules compiled" "tcprules failed"; exit 0; }
+# serve HOST N: started in this shell (not in a $(...)), so that the
+# trap knows its pid and stops it
 serve() {
   "$BIN/tcpserver" -1 -RHl0 -x "$W/rules.cdb" "$1" 0 sh -c 'echo "NET=${NET-none}"' >"$W/port$2" 2>"$W/log$2" &
   PIDS="$PIDS $!"
-  wait_port "$W/port$2"
 }
-P4=$(serve 0.0.0.0 4) || { notok "tcpserver 0.0.0.0 started" "$(cat "$W/log4")"; exit 0; }
-P6=$(serve :: 6) || { notok "tcpserver :: started" "$(cat "$W/log6")"; exit 0; }
+serve 0.0.0.0 4; serve :: 6
+P4=$(wait_port "$W/port4") || { notok "tcpserver 0.0.0.0 started" "$(cat "$W/log4")"; exit 0; }
+P6=$(wait_port "$W/port6") || { notok "tcpserver :: started" "$(cat "$W/log6")"; exit 0; }
 # conn SRC DST PORT: what the server said, or nothing (denied)
 conn() { "$BIN/tests/bin/tcpclient" -t 5 -b "$1" "$2" "$3" 2>&1 | tr -d '\n'; }
 c() { same "tcpserver -x: $1 -> ${3:-denied}" "$3" "$(conn "$1" "$2" "$4")"; }
