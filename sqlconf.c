@@ -17,7 +17,7 @@ struct key {
   const char *name;
   enum kind kind;
   size_t off;                  /* offset in struct sqlconf */
-  unsigned long min, max;      /* K_NUM range; K_STR/K_PASS max length */
+  unsigned long min, max;      /* K_NUM range; K_STR/K_PASS/K_IDENT max length */
 };
 
 #define OFF(f) offsetof(struct sqlconf, f)
@@ -25,8 +25,8 @@ static const struct key keys[] = {
   { "server", K_SERVER, 0, 1, 255 },
   { "port", K_NUM, OFF(port), 1, 65535 },
   { "socket", K_PATH, OFF(socket), 1, 107 },
-  { "database", K_IDENT, OFF(database), 0, 0 },
-  { "table", K_IDENT, OFF(table), 0, 0 },
+  { "database", K_IDENT, OFF(database), 1, 64 },
+  { "table", K_IDENT, OFF(table), 1, 64 },
   { "user", K_STR, OFF(user), 1, 80 },
   { "pass", K_PASS, OFF(pass), 0, 255 },
   { "time", K_NUM, OFF(time), 0, 1000000000 },
@@ -34,8 +34,8 @@ static const struct key keys[] = {
   { "retry", K_NUM, OFF(retry), 1, 86400 },
   { "connect_timeout", K_NUM, OFF(connect_timeout), 1, 3600 },
   { "read_timeout", K_NUM, OFF(read_timeout), 1, 3600 },
-  { "column", K_IDENT, OFF(column), 0, 0 },
-  { "timecolumn", K_IDENT, OFF(timecolumn), 0, 0 },
+  { "column", K_IDENT, OFF(column), 1, 64 },
+  { "timecolumn", K_IDENT, OFF(timecolumn), 1, 64 },
   { "set", K_SET, 0, 0, 0 },
   { "ssl_ca", K_PATH, OFF(ssl_ca), 1, 4095 },
   { "ssl_verify", K_BOOL, OFF(ssl_verify), 0, 0 },
@@ -93,10 +93,10 @@ static void badvalue(struct parse *p, const struct key *k,
   else report2(p, 1, what, v, len, hint);
 }
 
-static int isident(const char *v, size_t len)
+static int isident(const char *v, size_t len, size_t max)
 {
   size_t i, digits = 0;
-  if (len < 1 || len > 64) return 0;
+  if (len < 1 || len > max) return 0;
   for (i = 0; i < len; ++i) {
     char ch = v[i];
     if (ch >= '0' && ch <= '9') { ++digits; continue; }
@@ -211,9 +211,10 @@ static void setvalue(struct parse *p, const struct key *k,
     setstr(p, (char **)(void *)(base + k->off), v, len);
     return;
   case K_IDENT:
-    if (!isident(v, len) || (k->max && len > k->max)) {
-      badvalue(p, k, v, len, k->max ? "(want 1-60 of A-Z a-z 0-9 _ $)"
-                                     : "(want 1-64 of A-Z a-z 0-9 _ $)");
+    if (!isident(v, len, k->max)) {
+      char hint[48];
+      snprintf(hint, sizeof hint, "(want 1-%lu of A-Z a-z 0-9 _ $)", k->max);
+      badvalue(p, k, v, len, hint);
       return;
     }
     setstr(p, (char **)(void *)(base + k->off), v, len);
