@@ -211,12 +211,21 @@ static int lost(unsigned e)
          e == 1927 /* connection killed */ || e == 4031 /* idle timeout */;
 }
 
+/* the parameters of one address in the statement: its keys, the skew
+   and the age with a time column, its netblocks' key twice (the
+   candidates, their family) with a netblocks table; at most PARAMS_MAX */
+#define PARAMS_MAX (RELAYIP_FORMS + 4)
+static unsigned long params_of(const struct sqlconf *c)
+{
+  return RELAYIP_FORMS + (c->time ? 2 : 0) + (c->netblocks ? 2 : 0);
+}
+
 /* binds st (k addresses): the parameters are the keys of the first k
    addresses, each address's between the skew and the age when the table
    has a time column */
 static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
 {
-  MYSQL_BIND param[(RELAYIP_FORMS + 4) * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
+  MYSQL_BIND param[PARAMS_MAX * SQLRELAY_BATCH], result[SQLRELAY_BATCH];
   size_t i, j, p = 0;
 
   memset(param, 0, sizeof param);
@@ -262,8 +271,7 @@ static int bind(struct sqlrelay *r, MYSQL_STMT *st, size_t k)
    ask one by one, and try again a minute later. */
 static int prepare(struct sqlrelay *r, size_t k, struct sqlrelay_answer *a)
 {
-  unsigned long want = k * (RELAYIP_FORMS + (r->c->time ? 2 : 0)
-                            + (r->c->netblocks ? 2 : 0));
+  unsigned long want = k * params_of(r->c);
   char *q;
   MYSQL_STMT *st;
   unsigned e;
