@@ -428,9 +428,14 @@ burst 127.0.9.1 127.0.9.2 127.0.9.3 127.0.9.4 127.0.9.5 127.0.9.6   # both helpe
 setrows h65_new 127.0.8. ""
 echo "0 1500" >"$T/delay"
 MARK=$(wc -l <"$LOG")
+e0=$(status Com_stmt_execute)
 "$CLIENT" -b 127.0.8.2 -t 30 127.0.0.1 "$PORT" >"$T/a.out" 2>&1 &
 CLI+=($!)
-sleep 0.5
+# the row goes in once A's statement has run (its answer is then held in
+# the proxy for 1.5 s), not after a fixed 0.5 s that a slow fork or
+# helper could outlast: then A itself would see the row
+i=0; while [ "$(status Com_stmt_execute)" -le "$e0" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+sleep 0.2
 setrows h65_new 127.0.8. "('127.0.8.2', UNIX_TIMESTAMP())"
 o=$("$CLIENT" -b 127.0.8.2 -t 30 127.0.0.1 "$PORT" 2>&1)
 wait "${CLI[@]}"; CLI=()
