@@ -70,15 +70,17 @@ for s in "$TOP"/tests/suite-*.sh; do
   [ -n "${ASAN_SUITES:-}" ] && ! [[ $name =~ $ASAN_SUITES ]] && continue
   mkdir -p "$T/asan/$name"
   # Under the sanitizers every fork costs several times more (the shadow
-  # memory's page tables are copied), so the load suite runs a quarter of
+  # memory's page tables are copied), so the load suite runs half of
   # its connections with a longer cap: the same faults, a shorter run.
   # LOAD_N/LOAD_SECS set by the caller win.
-  BIN=$B T="$T/asan/$name" LOAD_N=${LOAD_N:-5000} LOAD_SECS=${LOAD_SECS:-400} \
+  BIN=$B T="$T/asan/$name" LOAD_N=${LOAD_N:-10000} LOAD_SECS=${LOAD_SECS:-400} \
     timeout 1200 "$s" >"$T/asan/$name.out" 2>"$T/asan/$name.err"
   rc=$?
   p=$(grep -c '^ok - ' "$T/asan/$name.out"); f=$(grep -c '^FAIL - ' "$T/asan/$name.out")
   if [ "$f" -gt 0 ] || [ $rc -ne 0 ]; then
     grep '^FAIL - ' "$T/asan/$name.out" | head -n 20 | sed 's/^FAIL - /FAIL - asan: /'
+    # the suite's own notes (timings, causes) say why; they go with it
+    grep '^# ' "$T/asan/$name.out" | head -n 30 | sed 's/^# /# asan: /'
     [ $rc -ne 0 ] && notok "asan: $name" "exited $rc: $(tail -n 3 "$T/asan/$name.err" | tr '\n' '|')"
     [ $rc -eq 0 ] && [ "$f" -gt 20 ] && echo "# ... $f FAIL lines in all ($T/asan/$name.out)"
   else
