@@ -152,8 +152,9 @@ r=$(after "$L2" "$RELAYED")
 EXTRA=0
 one() { EXTRA=$((EXTRA + 1)); "$T/connrate" -c 1 -n 1 -t 5 -e 'fds 0 1 2' "$PORT" >/dev/null 2>&1; logged "$L2" "$RELAYED"; }
 [ "$r" -gt 0 ] || waitfor 10 one
-info "dbkill: $r relay lines during the load after the restart, $(( $(after "$L2" "$RELAYED") - r )) after it"
-logged "$L2" "$RELAYED" && ok "dbkill: relays again after the restart, within the retry period" \
+r2=$(after "$L2" "$RELAYED")
+info "dbkill: $r relay lines during the load after the restart, $(( r2 - r )) after it"
+[ "$r2" -gt 0 ] && ok "dbkill: relays again after the restart, within the retry period" \
   || notok "dbkill: relays again after the restart, within the retry period" "no relay line in 10 s after the restart"
 settle dbkill
 
