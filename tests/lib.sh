@@ -10,14 +10,13 @@ samefile() {
   if cmp -s "$2" "$3"; then ok "$1"
   else notok "$1" "$(diff "$2" "$3" 2>&1 | head -n 20 | tr '\n' '|')"; fi
 }
-# wait_port FILE: wait (max 5 s) for a -1 port line in FILE, print it
-wait_port() {
-  i=0
-  while [ $i -lt 100 ]; do
-    p=$(head -n 1 "$1" 2>/dev/null)
-    case "$p" in [0-9]*) echo "$p"; return 0;; esac
-    sleep 0.05; i=$((i+1))
-  done
-  return 1
-}
+# waitfor SECS CMD...: poll CMD every 50 ms until it succeeds, for at
+# most SECS (whole) seconds; 1 if it never did
+waitfor() { local i=0 n=$(( $1 * 20 )); shift; until "$@"; do [ $i -ge $n ] && return 1; sleep 0.05; i=$((i+1)); done; }
+# gone PID: no such process (any more)
+gone() { ! kill -0 "$1" 2>/dev/null; }
+# wait_port FILE [SECS]: wait (max SECS, 5 s) for a -1 port line in
+# FILE, print it
+portline() { head -n 1 "$1" 2>/dev/null | grep -E '^[0-9]+$'; }
+wait_port() { waitfor "${2:-5}" portline "$1" >/dev/null && portline "$1"; }
 : "${TOP:?}" "${BIN:=$TOP}" "${T:?}"

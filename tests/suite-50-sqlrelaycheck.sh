@@ -273,7 +273,7 @@ fails "all servers refusing: exit 111" 111 "^sqlrelaycheck: fatal: server 127\.0
 python3 "$TOP/tests/sqlhang.py" 30 >"$T/hang.port" & pids="$pids $!"
 python3 "$TOP/tests/sqlhang.py" 30 "$T/hang.sock" >"$T/hangs.out" & pids="$pids $!"
 hport=$(wait_port "$T/hang.port")
-i=0; while [ ! -S "$T/hang.sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+waitfor 5 test -S "$T/hang.sock"
 conf "server 127.0.0.1" "server localhost" "port $hport" "socket $MYSQL_SOCK" "database h4_s54" "$BASE"
 runin 'echo 10.1.2.3; echo 10.1.2.3; echo 10.0.0.1'
 answer "hung TCP server: the next answers" "relay 10\.1\.2\.3 server localhost $IP4"

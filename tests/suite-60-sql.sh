@@ -191,7 +191,7 @@ same "helper descriptors: 0 socket, 1 /dev/null, 2 the log" "0 socket 1 /dev/nul
 tr '\0' ' ' </proc/$h/cmdline | grep -q -- "$PW" && notok "password not in the helper's argv" "found" \
   || ok "password not in the helper's argv"
 kill -9 "$h"
-i=0; while ps -p "$h" >/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done  # reaped
+waitfor 5 gone "$h"  # reaped
 probe 127.0.0.2; out=$OUT
 case $out in *"env PROTO=TCP"*) ok "helper killed: next connection served ($MS ms)";;
   *) notok "helper killed: next connection served" "$out";; esac
@@ -289,7 +289,7 @@ case $out in *"env PROTO=TCP"*RELAYCLIENT*|"") notok "older helper: the connecti
   || notok "older helper: at once, not after the budget" "$MS ms"
 same "older helper: stopped, said why" 1 \
   "$(logcount '^tcpserver: warning: sql: helper [0-9]+ did not say it is sqlrelayd version 4 within 5 s: stopped; install the sqlrelayd of this tcpserver$')"
-i=0; while [ -n "$oh" ] && alive "$oh" && [ $i -lt 40 ]; do sleep 0.05; i=$((i+1)); done
+[ -n "$oh" ] && waitfor 2 gone "$oh"
 [ -n "$oh" ] && ! alive "$oh" && ok "older helper: its process is gone" || notok "older helper: its process is gone" "[$oh]"
 stop_ts
 

@@ -108,11 +108,7 @@ EOF
 echo 100 >"$T/delay"; rm -f "$T/down"; : >"$T/proxy.log"
 python3 "$T/delayproxy.py" "$MYSQL_PORT" "$T/delay" "$T/down" "$T/proxy.log" 3000 >"$T/proxy.port" &
 PXPID=$!
-i=0; PXPORT=
-while [ $i -lt 300 ] && [ -z "$PXPORT" ]; do
-  PXPORT=$(head -n 1 "$T/proxy.port" 2>/dev/null | grep -E '^[0-9]+$'); sleep 0.05; i=$((i+1))
-done
-[ -n "$PXPORT" ] || { notok "delay proxy started" "no port"; exit 0; }
+PXPORT=$(wait_port "$T/proxy.port" 15) || { notok "delay proxy started" "no port"; exit 0; }
 
 # conf LINE...: replace the control file (new inode, so always noticed)
 conf() { printf '%s\n' "$@" >"$CTL.tmp"; chmod 600 "$CTL.tmp"; mv "$CTL.tmp" "$CTL"; sleep 0.15; }
@@ -134,10 +130,10 @@ start_ts() {
   PORT=$(wait_port "$T/ts.port") || { notok "tcpserver started" "no port"; return 1; }
 }
 stop_ts() {
-  local h i=0
+  local h
   h=$(pgrep -P "$TSPID" -x sqlrelayd)
   kill "$TSPID" 2>/dev/null; wait "$TSPID" 2>/dev/null; TSPID=
-  while [ -n "$h" ] && kill -0 "$h" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+  [ -n "$h" ] && waitfor 5 gone "$h"
 }
 # relays IP: one connection from IP gets RELAYCLIENT
 relays() {
@@ -159,11 +155,10 @@ burst() {
   done
   wait "${CLI[@]}"; CLI=()
   # every child reaped, so the parent's `pid N from IP` lines are written
-  i=0
-  while [ "$(tail -n +$((MARK + 1)) "$LOG" | grep -c '^tcpserver: end ')" -lt $# ] && [ $i -lt 200 ]; do
-    sleep 0.05; i=$((i + 1))
-  done
+  waitfor 10 ended $#
 }
+# ended N: at least N `end` lines in the log since MARK
+ended() { [ "$(tail -n +$((MARK + 1)) "$LOG" | grep -c '^tcpserver: end ')" -ge "$1" ]; }
 # decision IP OUTPUT: what one connection from IP printed says: relay,
 # norelay, or ? (not the child of IP, or no RELAYCLIENT line)
 decision() {
@@ -324,8 +319,8 @@ same "database back: no warning" 0 "$(warnings)"
 stop_ts
 
 # --- the server refuses the many-address statement --------------------------
-i=0
-while [ "$(status Prepared_stmt_count)" != 0 ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+nostmts() { [ "$(status Prepared_stmt_count)" = 0 ]; }
+waitfor 5 nostmts
 OLDMAX=$(sq -N -e "SELECT @@GLOBAL.max_prepared_stmt_count" | grep -xE '[0-9]+')
 [ -n "$OLDMAX" ] || { notok "max_prepared_stmt_count read" "mariadb failed"; exit 0; }
 sq -e "SET GLOBAL max_prepared_stmt_count = 1" || notok "max_prepared_stmt_count set" "mariadb failed"
@@ -356,21 +351,19 @@ setrows h65_new 127.0.6. "('127.0.6.1', UNIX_TIMESTAMP())"
 TSLIMIT=1 start_ts || exit 0
 relays 127.0.9.9   # connects and prepares
 echo 1500 >"$T/delay"
+# kidof IP: kid= the pid of IP's child since MARK; endof PID: it ended
+kidof() { kid=$(tail -n +$((MARK + 1)) "$LOG" | awk -v ip="$1" '$2 == "pid" && $5 == ip { print $3; exit }'); [ -n "$kid" ]; }
+endof() { tail -n +$((MARK + 1)) "$LOG" | grep -q "^tcpserver: end $1 "; }
 for pair in 127.0.6.1:127.0.6.2:norelay 127.0.6.2:127.0.6.1:relay; do
   dead=${pair%%:*} next=${pair#*:}; want=${next#*:}; next=${next%%:*}
   MARK=$(wc -l <"$LOG")
   "$CLIENT" -b "$dead" -t 30 127.0.0.1 "$PORT" >/dev/null 2>&1 &
   c1=$!; CLI+=($c1)
-  i=0; kid=
-  while [ -z "$kid" ] && [ $i -lt 200 ]; do
-    kid=$(tail -n +$((MARK + 1)) "$LOG" | awk -v ip="$dead" '$2 == "pid" && $5 == ip { print $3; exit }')
-    sleep 0.02; i=$((i + 1))
-  done
+  kid=; waitfor 4 kidof "$dead"
   sleep 0.3   # it has asked and waits for the answer
   [ -n "$kid" ] && kill -KILL "$kid" 2>/dev/null
   wait "$c1"; CLI=()
-  i=0   # reaped: its slot is free again
-  until tail -n +$((MARK + 1)) "$LOG" | grep -q "^tcpserver: end $kid " || [ $i -ge 100 ]; do sleep 0.02; i=$((i + 1)); done
+  waitfor 2 endof "$kid"   # reaped: its slot is free again
   o=$("$CLIENT" -b "$next" -t 30 127.0.0.1 "$PORT" 2>&1)
   same "slot of a killed child ($dead) reused: $next gets its own answer" "$want" "$(decision "$next" "$o")"
   same "slot reused: one line for $next, none for the killed child, no warning" "1 0 0" \
@@ -434,7 +427,8 @@ CLI+=($!)
 # the row goes in once A's statement has run (its answer is then held in
 # the proxy for 1.5 s), not after a fixed 0.5 s that a slow fork or
 # helper could outlast: then A itself would see the row
-i=0; while [ "$(status Com_stmt_execute)" -le "$e0" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+executed() { [ "$(status Com_stmt_execute)" -gt "$e0" ]; }
+waitfor 10 executed
 sleep 0.2
 setrows h65_new 127.0.8. "('127.0.8.2', UNIX_TIMESTAMP())"
 o=$("$CLIENT" -b 127.0.8.2 -t 30 127.0.0.1 "$PORT" 2>&1)

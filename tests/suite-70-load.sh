@@ -105,8 +105,6 @@ loaded() {
 # fdlist PID: the parent's descriptors and what they point to
 fdlist() { for f in /proc/"$1"/fd/*; do printf '%s>%s ' "${f##*/}" "$(readlink "$f")"; done; }
 rss() { awk '/^VmRSS:/ {print $2}' /proc/"$1"/status; }
-# waitfor SECS CMD...: poll CMD every 50 ms for at most SECS seconds
-waitfor() { local i=0 n=$(( $1 * 20 )); shift; until "$@"; do [ $i -ge $n ] && return 1; sleep 0.05; i=$((i+1)); done; }
 logged() { [ "$(after "$1" "$2")" -ge "${3:-1}" ]; }
 running() { kill -0 "$CLIPID" 2>/dev/null; }
 

@@ -82,10 +82,11 @@ same "both decided by the primary" "1 1" \
     echo "$src $(conn $src)" >>"$T/seq"; sleep 0.05
   done ) &
 LOOP=$!
-i=0; while [ "$(wc -l <"$T/seq")" -lt 8 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+seqlines() { [ "$(wc -l <"$T/seq")" -ge "$1" ]; }
+waitfor 10 seqlines 8
 killedat=$(wc -l <"$T/seq")
 kill -9 "$P_PID"
-i=0; while kill -0 "$P_PID" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+waitfor 5 gone "$P_PID"
 kill -0 "$P_PID" 2>/dev/null && notok "primary killed" "pid $P_PID still there" || ok "primary killed (kill -9 $P_PID)"
 wait $LOOP; LOOP=
 n=$(wc -l <"$T/seq")

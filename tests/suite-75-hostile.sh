@@ -19,10 +19,8 @@ start() { # options... -- program...: tcpserver on 127.0.0.1, port 0
 }
 stop() { kill "$TSPID" 2>/dev/null; wait "$TSPID" 2>/dev/null; TSPID=''; }
 children() { ps -o pid= --ppid "$TSPID" 2>/dev/null | wc -l; }
-settle() { # wait (max 10 s) until the server has no children left
-  i=0
-  while [ "$(children)" -gt 0 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
-}
+nochildren() { [ "$(children)" -eq 0 ]; }
+settle() { waitfor 10 nochildren; }   # (max 10 s) no children left
 
 # --- a rules file of 1,000,000 records -----------------------------------
 awk 'BEGIN { for (i = 0; i < 1000000; i++)
@@ -51,8 +49,8 @@ for i in 1 2 3 4 5; do
   "$CLIENT" -w "$T/go" -t 20 127.0.0.1 "$PORT" >"$T/silent.$i" &
   SILENT="$SILENT $!"
 done
-i=0
-while [ "$(grep -c '^tcpserver: pid ' "$T/log")" -lt 5 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+forked() { [ "$(grep -c '^tcpserver: pid ' "$T/log")" -ge "$1" ]; }
+waitfor 10 forked 5
 out=$("$CLIENT" -s 'hello' -t 10 127.0.0.1 "$PORT")
 same "silent peers hold 5 children: another client is served" "PROTO=TCP|stdin 5 bytes then EOF|" "$(printf '%s\n' "$out" | tr '\n' '|')"
 same "silent peers: their children wait, nothing dropped" 5 "$(children)"

@@ -82,9 +82,7 @@ kids() { # PID: its children (the fields after the command name, which may hold 
   done
 }
 tree() { for c in $(kids "$1"); do echo "$c"; tree "$c"; done; }
-waitlog() { # FILE REGEX: up to 10 s for a line
-  i=0; while [ $i -lt 200 ]; do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; i=$((i+1)); done; return 1
-}
+waitlog() { waitfor 10 grep -qs "$2" "$1"; }   # FILE REGEX: up to 10 s for a line
 
 # --- daemontools ------------------------------------------------------------------
 S=$T/svc/smtpd
@@ -117,11 +115,13 @@ helper=; for p in "${PIDS[@]}"; do [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sqlr
 [ -n "$helper" ] && ok "tcpserver -S runs sqlrelayd under the supervise" ||
   notok "tcpserver -S runs sqlrelayd under the supervise" "processes: $(for p in "${PIDS[@]}"; do cat "/proc/$p/comm"; done 2>/dev/null | tr '\n' ' ')"
 svc -dx "$S" "$S/log"
-i=0; left=
-while [ $i -lt 200 ]; do
-  left=; for p in "${PIDS[@]}"; do alive "$p" && left="$left $p:$(cat "/proc/$p/comm" 2>/dev/null)"; done
-  [ -z "$left" ] && break; sleep 0.05; i=$((i+1))
-done
+# noneleft: left= the service's processes still running, none of them
+noneleft() {
+  local p; left=
+  for p in "${PIDS[@]}"; do alive "$p" && left="$left $p:$(cat "/proc/$p/comm" 2>/dev/null)"; done
+  [ -z "$left" ]
+}
+waitfor 10 noneleft
 same "svc -dx: nothing of the service left (supervise, tcpserver, sqlrelayd, multilog)" "" "$left"
 [ -z "$left" ] && { wait "$SUP" "$LSUP" 2>/dev/null; SUP= LSUP= PIDS=(); }
 grep -q '^@4000[0-9a-f]\{20\} tcpserver: ok [0-9]* ' "$LOG" &&

@@ -44,9 +44,8 @@ $PY "$TOP/tests/fakedns.py" -f "$T/dns.table" -l "$T/dns.log" -r "$T/dns.ready" 
 PIDS="$PIDS $!"
 $PY "$TOP/tests/fakeident.py" -l "$T/ident.log" -r "$T/ident.ready" userid joe </dev/null >/dev/null 2>"$T/ident.err" &
 PIDS="$PIDS $!"
-i=0
-while { [ ! -s "$T/dns.ready" ] || [ ! -s "$T/ident.ready" ]; } && [ $i -lt 250 ]; do sleep 0.02; i=$((i+1)); done
-[ -s "$T/dns.ready" ] && [ -s "$T/ident.ready" ] || { notok "valgrind: fakedns and fakeident started" "not ready"; exit 0; }
+ready() { [ -s "$T/dns.ready" ] && [ -s "$T/ident.ready" ]; }
+waitfor 5 ready || { notok "valgrind: fakedns and fakeident started" "not ready"; exit 0; }
 
 PROBE=$BIN/tests/bin/childprobe
 if [ ! -x "$PROBE" ]; then
@@ -124,6 +123,8 @@ vgcheck "valgrind tcprules/tcprulescheck" "$T/vg-tr" none
 # --- tcpserver -----------------------------------------------------------
 # serve NAME NCONN [tcpserver args...]: runs tcpserver under valgrind in
 # $T/NAME, makes NCONN rounds of connections, stops it; sets SPID
+# allended LOG: every child the log says was forked has ended
+allended() { [ "$(grep -c ' end [0-9]* status' "$1")" -ge "$(grep -c ' pid [0-9]* from' "$1")" ]; }
 serve() {
   local name=$1 n=$2 k out
   shift 2
@@ -145,15 +146,10 @@ serve() {
   done
   "$BIN/tests/bin/tcpclient" -R 127.0.0.1 "$PORT" >/dev/null 2>&1
   # every child ended (a log line per child with -v), then SIGTERM
-  k=0
-  while [ $k -lt 500 ]; do
-    [ "$(grep -c ' end [0-9]* status' "$T/$name/log")" -ge "$(grep -c ' pid [0-9]* from' "$T/$name/log")" ] && break
-    sleep 0.02; k=$((k+1))
-  done
+  waitfor 10 allended "$T/$name/log"
   sleep 0.2
   kill -TERM "$SPID"
-  k=0
-  while kill -0 "$SPID" 2>/dev/null && [ $k -lt 500 ]; do sleep 0.02; k=$((k+1)); done
+  waitfor 10 gone "$SPID"
   kill -0 "$SPID" 2>/dev/null && { notok "$name: tcpserver exits on SIGTERM" "still running, killed"; kill -9 "$SPID"; }
   wait "$SPID" 2>/dev/null
   return 0
