@@ -69,6 +69,7 @@ probe() {
 }
 relays() { probe "$1"; case $OUT in *"env RELAYCLIENT="*) return 0;; esac; return 1; }
 alive() { local st; st=$(ps -o stat= -p "$1"); [ -n "$st" ] && [ "${st#Z}" = "$st" ]; }
+dead() { ! alive "$1"; }   # ended, reaped or not (lib.sh's gone: reaped)
 # logcount REGEX: matching lines in the tcpserver log so far
 logcount() { grep -cE "$1" "$T/ts.log"; }
 queried() { grep -c "'$1'" "$T/general.log" 2>/dev/null; }
@@ -289,7 +290,7 @@ case $out in *"env PROTO=TCP"*RELAYCLIENT*|"") notok "older helper: the connecti
   || notok "older helper: at once, not after the budget" "$MS ms"
 same "older helper: stopped, said why" 1 \
   "$(logcount '^tcpserver: warning: sql: helper [0-9]+ did not say it is sqlrelayd version 4 within 5 s: stopped; install the sqlrelayd of this tcpserver$')"
-[ -n "$oh" ] && waitfor 2 gone "$oh"
+[ -n "$oh" ] && waitfor 2 dead "$oh"
 [ -n "$oh" ] && ! alive "$oh" && ok "older helper: its process is gone" || notok "older helper: its process is gone" "[$oh]"
 stop_ts
 

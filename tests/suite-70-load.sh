@@ -257,7 +257,7 @@ wait "$CLIPID"; rc=$?; CLIPID=
 same "sigterm: every client got the full output" \
   "$(for i in 1 2 3 4 5 6 7 8; do printf '%s|' "$(( 10 + 200000 + 5 )) fds 0 1 2 end"; done)" \
   "$(tr '\n' '|' <"$T/fetch.out")"
-waitfor 3 sh -c "! kill -0 $HELPER 2>/dev/null" && ok "sigterm: the helper ends with the parent" \
+waitfor 3 gone "$HELPER" && ok "sigterm: the helper ends with the parent" \
   || notok "sigterm: the helper ends with the parent" "sqlrelayd $HELPER still runs"
 
 "$TOP/tests/mariadb.sh" stop "$DB"; DBUP=

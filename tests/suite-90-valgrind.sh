@@ -149,8 +149,7 @@ serve() {
   waitfor 10 allended "$T/$name/log"
   sleep 0.2
   kill -TERM "$SPID"
-  waitfor 10 gone "$SPID"
-  kill -0 "$SPID" 2>/dev/null && { notok "$name: tcpserver exits on SIGTERM" "still running, killed"; kill -9 "$SPID"; }
+  waitfor 10 gone "$SPID" || { notok "$name: tcpserver exits on SIGTERM" "still running, killed"; kill -9 "$SPID"; }
   wait "$SPID" 2>/dev/null
   return 0
 }
